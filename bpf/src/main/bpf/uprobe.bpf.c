@@ -17,48 +17,43 @@
 
 EMIT_EVENT_TYPE(uprobe_event);
 
-static __always_inline int report(const char *name, __u64 x, __u64 y, __u64 ret)
-{
-	struct uprobe_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e)
-		return 0;
-	__builtin_memcpy(e->name, name, EVENT_NAME_LEN);
-	fill_task_info(&e->task);
-	e->x = x;
-	e->y = y;
-	e->ret = ret;
-	bpf_ringbuf_submit(e, 0);
-	return 0;
-}
-
-/* Names padded to EVENT_NAME_LEN so report() can copy a fixed size. */
-static const char NAME_UPROBE1[EVENT_NAME_LEN] = "func_uprobe1";
-static const char NAME_URETPROBE1[EVENT_NAME_LEN] = "func_uretprobe1";
-static const char NAME_UPROBE2[EVENT_NAME_LEN] = "func_uprobe2";
-static const char NAME_URETPROBE2[EVENT_NAME_LEN] = "func_uretprobe2";
+/* A macro, not a function, so each name stays a literal copied by immediate stores (no .rodata). */
+#define REPORT(literal, X, Y, RET)                                              \
+	({                                                                      \
+		struct uprobe_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0); \
+		if (e) {                                                        \
+			SET_NAME(e->name, literal);                             \
+			fill_task_info(&e->task);                               \
+			e->x = (X);                                             \
+			e->y = (Y);                                             \
+			e->ret = (RET);                                         \
+			bpf_ringbuf_submit(e, 0);                               \
+		}                                                               \
+		0;                                                              \
+	})
 
 SEC("uprobe")
 int BPF_KPROBE(func_uprobe1, __u64 x)
 {
-	return report(NAME_UPROBE1, x, 0, 0);
+	return REPORT("func_uprobe1", x, 0, 0);
 }
 
 SEC("uretprobe")
 int BPF_KRETPROBE(func_uretprobe1, __u64 ret)
 {
-	return report(NAME_URETPROBE1, 0, 0, ret);
+	return REPORT("func_uretprobe1", 0, 0, ret);
 }
 
 SEC("uprobe/umark:func_uprobe2")
 int BPF_KPROBE(func_uprobe2, __u64 x, __u64 y)
 {
-	return report(NAME_UPROBE2, x, y, 0);
+	return REPORT("func_uprobe2", x, y, 0);
 }
 
 SEC("uretprobe/umark:func_uprobe2")
 int BPF_KRETPROBE(func_uretprobe2, __u64 ret)
 {
-	return report(NAME_URETPROBE2, 0, 0, ret);
+	return REPORT("func_uretprobe2", 0, 0, ret);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

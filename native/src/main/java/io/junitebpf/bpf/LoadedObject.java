@@ -1,0 +1,111 @@
+package io.junitebpf.bpf;
+
+import io.junitebpf.bpf.internal.ObjectHandle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A BPF object whose maps and programs live in the kernel. Closing it detaches
+ * every link made through its programs, closes its ring buffers, and releases
+ * the object: nothing it created stays attached.
+ */
+public final class LoadedObject implements AutoCloseable {
+
+    private final ObjectHandle handle;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+
+    LoadedObject(ObjectHandle handle) {
+        this.handle = handle;
+    }
+
+    /** The object's name as libbpf knows it. */
+    public String name() {
+        return handle.objectName();
+    }
+
+    /** The loaded programs, in ELF order (including those not loaded because autoload was off). */
+    public List<Program> programs() {
+        return handle.programNames().stream().map(n -> new Program(this, handle, n)).toList();
+    }
+
+    /** A program by function name; the error lists the programs that exist. */
+    public Program program(String name) {
+        requireName(name, "program");
+        handle.program(name);
+        return new Program(this, handle, name);
+    }
+
+    /** A map by name; the error lists the maps that exist. */
+    public BpfMap map(String name) {
+        requireName(name, "map");
+        handle.map(name);
+        return new BpfMap(handle, name);
+    }
+
+    /** The names of all maps. */
+    public List<String> mapNames() {
+        return handle.mapNames();
+    }
+
+    /** Opens a consumer of a {@code BPF_MAP_TYPE_RINGBUF} map; it closes with this object. */
+    public RingBuffer ringBuffer(String mapName) {
+        BpfMap map = map(mapName);
+        RingBuffer ring = RingBuffer.open(handle, map);
+        own(ring);
+        return ring;
+    }
+
+    /** Whether {@link #close()} has run. */
+    public boolean closed() {
+        return handle.closed();
+    }
+
+    synchronized <T extends AutoCloseable> T own(T resource) {
+        owned.add(resource);
+        return resource;
+    }
+
+    synchronized void disown(AutoCloseable resource) {
+        owned.remove(resource);
+    }
+
+    /** Detaches every link, closes every ring buffer, then the object. Idempotent. */
+    @Override
+    public void close() {
+        List<AutoCloseable> toClose;
+        synchronized (this) {
+            toClose = new ArrayList<>(owned);
+            owned.clear();
+        }
+        RuntimeException first = null;
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        handle.close();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static void requireName(String name, String what) {
+        Objects.requireNonNull(name, what + " name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("find " + what + ": empty name");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LoadedObject[" + handle.displayName() + "]";
+    }
+}
