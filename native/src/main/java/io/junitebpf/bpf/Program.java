@@ -1,6 +1,8 @@
 package io.junitebpf.bpf;
 
 import io.junitebpf.bpf.internal.Attacher;
+import io.junitebpf.elf.ElfException;
+import io.junitebpf.elf.ElfFile;
 import io.junitebpf.bpf.internal.LinkHandle;
 import io.junitebpf.bpf.internal.ObjectHandle;
 
@@ -54,6 +56,9 @@ public final class Program {
     public Link attachUprobe(Uprobe probe) {
         Objects.requireNonNull(probe, "probe");
         requireFile(probe.binary().toString(), probe.toString());
+        if (probe.function() != null && probe.binary().toString().contains("/")) {
+            precheck(probe.toString(), () -> ElfFile.read(probe.binary()).fileOffset(probe.function()));
+        }
         return link(attacher.uprobe(probe.binary().toString(), probe.function(), probe.offset(), probe.retprobe(),
                 probe.pid(), probe.cookie(), probe.refCtrOffset(), probe.toString()));
     }
@@ -62,6 +67,9 @@ public final class Program {
     public Link attachUsdt(Usdt usdt) {
         Objects.requireNonNull(usdt, "usdt");
         requireFile(usdt.binary().toString(), usdt.toString());
+        if (usdt.binary().toString().contains("/")) {
+            precheck(usdt.toString(), () -> ElfFile.read(usdt.binary()).usdtProbe(usdt.provider(), usdt.name()));
+        }
         return link(attacher.usdt(usdt.binary().toString(), usdt.provider(), usdt.name(), usdt.pid(), usdt.cookie(),
                 usdt.toString()));
     }
@@ -96,6 +104,18 @@ public final class Program {
 
     private Link link(LinkHandle link) {
         return owner.own(new Link(link, owner));
+    }
+
+    /**
+     * Looks the probe up in the ELF first: libbpf's own "not found" says less
+     * than ours, which lists what the binary does have.
+     */
+    private void precheck(String target, Runnable lookup) {
+        try {
+            lookup.run();
+        } catch (ElfException e) {
+            throw new BpfException("attach program '" + name + "' to " + target, e.getMessage(), 0, List.of(), e);
+        }
     }
 
     private static void requireName(String value, String what) {

@@ -145,7 +145,8 @@ public final class ElfFile {
     /**
      * Finds the most useful symbol with a name: a defined one before an undefined one, global
      * before weak before local, {@code .symtab} before {@code .dynsym}. A name without a version
-     * also matches versioned entries ({@code memcpy} finds {@code memcpy@@GLIBC_2.14}).
+     * also matches versioned entries, the default version first ({@code memcpy} finds
+     * {@code memcpy@@GLIBC_2.14} rather than {@code memcpy@GLIBC_2.2.5}).
      *
      * @param name symbol name
      * @return the symbol, or empty if no table has it
@@ -282,9 +283,14 @@ public final class ElfFile {
         if (name.contains("@")) {
             return found.stream().filter(s -> s.name().equals(name)).toList();
         }
-        // Prefer exact names; fall back to versioned entries such as malloc@@GLIBC_2.2.5.
+        // Prefer exact names; fall back to versioned entries such as malloc@@GLIBC_2.2.5, and
+        // among those to the default (@@) version, which new links bind to.
         List<ElfSymbol> exact = found.stream().filter(s -> s.name().equals(name)).toList();
-        return exact.isEmpty() ? found : exact;
+        if (!exact.isEmpty()) {
+            return exact;
+        }
+        List<ElfSymbol> defaults = found.stream().filter(s -> s.name().contains("@@")).toList();
+        return defaults.isEmpty() ? found : defaults;
     }
 
     private ElfException notAttachable(String name, List<ElfSymbol> named) {

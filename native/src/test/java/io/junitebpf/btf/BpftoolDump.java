@@ -85,12 +85,12 @@ final class BpftoolDump {
     private static void assertType(List<String> differences, BtfType type, String kind, String name, Map<String, String> f) {
         String where = "type [" + type.id() + "] " + type.kind();
         check(differences, () -> where + " kind", type.kind().name(), kind);
-        check(differences, () -> s.cTypeName() + "." + member.name() + " name", type.kind() == BtfKind.PTR || type.kind() == BtfKind.ARRAY ? "" : type.name(), name);
+        check(differences, () -> where + " name", type.kind() == BtfKind.PTR || type.kind() == BtfKind.ARRAY ? "" : type.name(), name);
         if (f.containsKey("size")) {
             check(differences, () -> where + " size", type.byteSize(), Long.parseLong(f.get("size")));
         }
         if (f.containsKey("type_id")) {
-            check(differences, () -> s.cTypeName() + "." + member.name() + " type_id", referenced(type), Integer.parseInt(f.get("type_id")));
+            check(differences, () -> where + " type_id", referenced(type), Integer.parseInt(f.get("type_id")));
         }
         if (f.containsKey("ret_type_id")) {
             check(differences, () -> where + " ret_type_id", referenced(type), Integer.parseInt(f.get("ret_type_id")));
@@ -98,7 +98,7 @@ final class BpftoolDump {
         switch (type) {
             case BtfType.Int i -> {
                 check(differences, () -> where + " nr_bits", i.bits(), Integer.parseInt(f.get("nr_bits")));
-                check(differences, () -> s.cTypeName() + "." + member.name() + " bits_offset", i.bitOffset(), Integer.parseInt(f.get("bits_offset")));
+                check(differences, () -> where + " bits_offset", i.bitOffset(), Integer.parseInt(f.get("bits_offset")));
                 check(differences, () -> where + " signed", i.signed(), f.get("encoding").equals("SIGNED"));
                 check(differences, () -> where + " bool", i.isBool(), f.get("encoding").equals("BOOL"));
             }

@@ -107,10 +107,11 @@ final class BinUtils {
         String provider = null;
         String name = null;
         Matcher location = null;
-        for (String line : run("readelf", "-nW", file.toString()).split("\n")) {
+        for (String line : run("readelf", "-n", file.toString()).split("\n")) {
             String text = line.trim();
-            if (text.startsWith("Provider: ")) {
-                provider = text.substring(10);
+            if (text.contains("Provider: ")) {
+                // readelf may print it on the owner's line, after a tab
+                provider = text.substring(text.indexOf("Provider: ") + 10);
             } else if (text.startsWith("Name: ")) {
                 name = text.substring(6);
             } else if (text.startsWith("Location: ")) {

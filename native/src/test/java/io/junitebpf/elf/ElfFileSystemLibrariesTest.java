@@ -102,6 +102,19 @@ class ElfFileSystemLibrariesTest {
         assertThat(elf.fileOffset(ifunc.baseName())).isPositive();
     }
 
+    @Test
+    void unversionedNamePicksTheDefaultVersion() throws Exception {
+        Path libc = libc();
+        ElfFile elf = ElfFile.read(libc);
+        assumeThat(elf.symbols()).extracting(ElfSymbol::name)
+                .contains("memcpy@GLIBC_2.2.5", "memcpy@@GLIBC_2.14");
+        assertThat(elf.fileOffset("memcpy")).isEqualTo(elf.fileOffset("memcpy@@GLIBC_2.14"))
+                .isEqualTo(BinUtils.expectedOffset(libc,
+                        BinUtils.nmValue(libc, "memcpy@@GLIBC_2.14", true)))
+                .isNotEqualTo(elf.fileOffset("memcpy@GLIBC_2.2.5"));
+        assertThat(elf.symbol("memcpy").orElseThrow().type()).isEqualTo(ElfSymbol.Type.GNU_IFUNC);
+    }
+
     /** The libc this JVM runs on, as the dynamic loader mapped it. */
     private static Path libc() throws Exception {
         try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
