@@ -65,6 +65,11 @@ public final class LibbpfApi {
         return lib.location();
     }
 
+    /** The library, for the other internal API classes (maps, buffers) to make their own handles. */
+    public NativeLibrary library() {
+        return lib;
+    }
+
     public boolean has(String symbol) {
         return lib.has(symbol);
     }
