@@ -11,7 +11,8 @@ import java.nio.ByteOrder;
  * @param machine target architecture ({@code e_machine}), e.g. {@link #EM_X86_64}
  * @param entry entry point virtual address, 0 if none
  */
-public record ElfHeader(ElfClass elfClass, ByteOrder byteOrder, Type type, int machine, long entry) {
+public record ElfHeader(ElfClass elfClass, ByteOrder byteOrder, Type type, int machine,
+        long entry) {
 
     /** {@code e_machine} of x86-64. */
     public static final int EM_X86_64 = 62;

@@ -45,7 +45,8 @@ final class BinUtils {
     static Path compileUmark(Path dir, String name, String... extraFlags) throws Exception {
         Path source = dir.resolve("umark.c");
         if (!Files.exists(source)) {
-            try (InputStream in = BinUtils.class.getResourceAsStream("/io/junitebpf/umark/umark.c")) {
+            try (InputStream in =
+                    BinUtils.class.getResourceAsStream("/io/junitebpf/umark/umark.c")) {
                 assertThat(in).as("umark.c resource from the umark module").isNotNull();
                 Files.copy(in, source);
             }
