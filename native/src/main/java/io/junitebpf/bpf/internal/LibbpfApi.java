@@ -276,6 +276,26 @@ public final class LibbpfApi {
         }
     }
 
+    // ---- feature probes ---------------------------------------------------------------------------
+
+    /** libbpf_probe_bpf_map_type: 1 supported, 0 not, negative error (e.g. -EPERM without privileges). */
+    public int probeMapType(int mapType) {
+        return callInt("libbpf_probe_bpf_map_type", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), "1.0",
+                mapType, MemorySegment.NULL);
+    }
+
+    /** libbpf_probe_bpf_prog_type: 1 supported, 0 not, negative error. */
+    public int probeProgramType(int programType) {
+        return callInt("libbpf_probe_bpf_prog_type", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), "1.0",
+                programType, MemorySegment.NULL);
+    }
+
+    /** libbpf_probe_bpf_helper: 1 supported, 0 not, negative error. */
+    public int probeHelper(int programType, int helper) {
+        return callInt("libbpf_probe_bpf_helper", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS),
+                "1.0", programType, helper, MemorySegment.NULL);
+    }
+
     // ---- plumbing ------------------------------------------------------------------------------
 
     private MemorySegment linkCall(String symbol, FunctionDescriptor fd, String since, String operation,

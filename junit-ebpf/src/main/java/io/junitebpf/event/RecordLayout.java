@@ -1,0 +1,162 @@
+package io.junitebpf.event;
+
+import io.junitebpf.btf.Btf;
+import io.junitebpf.btf.BtfMember;
+import io.junitebpf.btf.BtfStruct;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.RecordComponent;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A Java record bound to a C struct of a BPF object's BTF, checked once and
+ * then used to decode every event.
+ *
+ * <p>Each record component is matched by name to a struct member: the
+ * component's name, its snake-case form, or {@link CMember}. Members the
+ * record leaves out are skipped. The check refuses any decoding that could
+ * give a wrong value: a Java type narrower than the C type, a nested record
+ * for a non-struct, an array length mismatch, a bitfield. Accepted mappings:
+ * <ul>
+ *   <li>integers: {@code byte/short/int/long} at least as wide as the C type;
+ *       an unsigned C type into a Java type of the same width keeps the bits
+ *       (read a {@code __u64} into {@code long}, compare with {@code Long.compareUnsigned});
+ *       {@code boolean} for {@code bool}/{@code _Bool}; {@code char} for a 1- or 2-byte unsigned;</li>
+ *   <li>{@code char[N]} → {@link String} (up to the first NUL, UTF-8) or {@code byte[]};</li>
+ *   <li>arrays → Java arrays of a matching element type, same length;</li>
+ *   <li>nested structs → nested records, checked the same way;</li>
+ *   <li>enums → {@code int} or {@code long}; pointers → {@code long};
+ *       {@code float}/{@code double} → the same Java type.</li>
+ * </ul>
+ *
+ * @param <T> the record type
+ */
+public final class RecordLayout<T extends Record> {
+
+    private final Class<T> type;
+    private final BtfStruct struct;
+    private final MethodHandle constructor;
+    private final List<FieldReaders.FieldReader> readers;
+
+    private RecordLayout(Class<T> type, BtfStruct struct, MethodHandle constructor, List<FieldReaders.FieldReader> readers) {
+        this.type = type;
+        this.struct = struct;
+        this.constructor = constructor;
+        this.readers = readers;
+    }
+
+    /** Binds {@code type} to the struct named by {@link CStruct} or by convention, in {@code btf}. */
+    public static <T extends Record> RecordLayout<T> of(Class<T> type, Btf btf) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(btf, "btf");
+        String name = structName(type);
+        BtfStruct struct = btf.struct(name).orElseThrow(() -> new LayoutException("record " + type.getSimpleName()
+                + ": no struct '" + name + "' in the BTF of " + btf.source() + " (structs: "
+                + String.join(", ", btf.structNames()) + "; name it with @CStruct)"));
+        return of(type, struct);
+    }
+
+    /** Binds {@code type} to {@code struct}, checking every component. */
+    public static <T extends Record> RecordLayout<T> of(Class<T> type, BtfStruct struct) {
+        if (!type.isRecord()) {
+            throw new LayoutException(type.getName() + " is not a record (event types must be Java records)");
+        }
+        RecordComponent[] components = type.getRecordComponents();
+        List<FieldReaders.FieldReader> readers = new ArrayList<>(components.length);
+        Class<?>[] parameterTypes = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            RecordComponent c = components[i];
+            parameterTypes[i] = c.getType();
+            BtfMember member = member(type, struct, c);
+            readers.add(FieldReaders.forMember(type, struct, member, c.getType(), c.getGenericType(),
+                    c.getName()));
+        }
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+            MethodHandle ctor = lookup.findConstructor(type,
+                    java.lang.invoke.MethodType.methodType(void.class, parameterTypes));
+            return new RecordLayout<>(type, struct, ctor.asSpreader(Object[].class, components.length), readers);
+        } catch (ReflectiveOperationException e) {
+            throw new LayoutException("record " + type.getName() + ": cannot access its canonical constructor ("
+                    + e.getMessage() + "; make the record and its package readable to junit-ebpf)");
+        }
+    }
+
+    /** The record type. */
+    public Class<T> type() {
+        return type;
+    }
+
+    /** The C struct. */
+    public BtfStruct struct() {
+        return struct;
+    }
+
+    /** The struct's size: the least a record must have. */
+    public int size() {
+        return struct.size();
+    }
+
+    /**
+     * Decodes one event from {@code bytes} starting at its position. The buffer
+     * is read, never kept.
+     *
+     * @throws LayoutException when the buffer is shorter than the struct
+     */
+    public T decode(ByteBuffer bytes) {
+        ByteBuffer b = bytes.duplicate().order(ByteOrder.nativeOrder());
+        int base = b.position();
+        if (b.remaining() < struct.size()) {
+            throw new LayoutException("decode struct " + struct.name() + ": record of " + b.remaining()
+                    + " bytes is shorter than the struct's " + struct.size()
+                    + " (the program wrote a different struct?)");
+        }
+        return construct(b, base);
+    }
+
+    T construct(ByteBuffer b, int base) {
+        Object[] values = new Object[readers.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = readers.get(i).read(b, base);
+        }
+        try {
+            return type.cast(constructor.invoke(values));
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static String structName(Class<?> type) {
+        CStruct named = type.getAnnotation(CStruct.class);
+        return named != null ? named.value() : Names.snakeCase(type.getSimpleName());
+    }
+
+    private static BtfMember member(Class<?> type, BtfStruct struct, RecordComponent c) {
+        CMember named = c.getAnnotation(CMember.class);
+        if (named != null) {
+            return struct.member(named.value()).orElseThrow(() -> missing(type, struct, c.getName(),
+                    "@CMember(\"" + named.value() + "\")"));
+        }
+        return struct.member(c.getName())
+                .or(() -> struct.member(Names.snakeCase(c.getName())))
+                .orElseThrow(() -> missing(type, struct, c.getName(), null));
+    }
+
+    private static LayoutException missing(Class<?> type, BtfStruct struct, String component, String how) {
+        return new LayoutException("record " + type.getSimpleName() + " component '" + component + "'"
+                + (how == null ? "" : " " + how) + ": struct " + struct.name() + " has no such member (members: "
+                + String.join(", ", struct.members().stream().map(BtfMember::name).toList()) + ")");
+    }
+
+    @Override
+    public String toString() {
+        return "RecordLayout[" + type.getSimpleName() + " <- struct " + struct.name() + "]";
+    }
+}

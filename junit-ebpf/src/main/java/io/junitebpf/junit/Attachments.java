@@ -1,0 +1,96 @@
+package io.junitebpf.junit;
+
+import io.junitebpf.bpf.LoadedObject;
+import io.junitebpf.bpf.Program;
+import io.junitebpf.bpf.Uprobe;
+import io.junitebpf.bpf.Usdt;
+import io.junitebpf.elf.ElfFile;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+import java.lang.reflect.AnnotatedElement;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Makes the attachments a test declares, class-level ones first. The links
+ * belong to the loaded object and detach when it closes.
+ */
+final class Attachments {
+
+    private Attachments() {
+    }
+
+    static void attachDeclared(ExtensionContext context) {
+        List<AnnotatedElement> elements = new ArrayList<>();
+        elements.add(context.getRequiredTestClass());
+        context.getTestMethod().ifPresent(elements::add);
+        for (AnnotatedElement element : elements) {
+            for (AttachUsdt a : AnnotationSupport.findRepeatableAnnotations(element, AttachUsdt.class)) {
+                usdt(context, a);
+            }
+            for (AttachUprobe a : AnnotationSupport.findRepeatableAnnotations(element, AttachUprobe.class)) {
+                uprobe(context, a);
+            }
+            for (AttachTracepoint a : AnnotationSupport.findRepeatableAnnotations(element, AttachTracepoint.class)) {
+                tracepoint(context, a);
+            }
+            for (AttachKprobe a : AnnotationSupport.findRepeatableAnnotations(element, AttachKprobe.class)) {
+                Program program = program(context, a.object(), a.program(), "@AttachKprobe");
+                if (a.syscall()) {
+                    program.attachKsyscall(a.function(), a.retprobe());
+                } else {
+                    program.attachKprobe(a.function(), a.retprobe());
+                }
+            }
+            for (AutoAttach a : AnnotationSupport.findRepeatableAnnotations(element, AutoAttach.class)) {
+                program(context, a.object(), a.program(), "@AutoAttach").attach();
+            }
+        }
+    }
+
+    private static void usdt(ExtensionContext context, AttachUsdt a) {
+        String where = "@AttachUsdt(program = \"" + a.program() + "\", probe = \"" + a.probe() + "\")";
+        String[] parts = a.probe().split(":");
+        if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+            throw new ExtensionConfigurationException(where + ": probe must be \"provider:name\"");
+        }
+        Path binary = Targets.binary(a.target(), where);
+        Usdt usdt = Usdt.of(binary, parts[0], parts[1]);
+        int pid = Targets.pid(context, a.target());
+        program(context, a.object(), a.program(), where).attachUsdt(pid > 0 ? usdt.withPid(pid) : usdt);
+    }
+
+    private static void uprobe(ExtensionContext context, AttachUprobe a) {
+        String where = "@AttachUprobe(program = \"" + a.program() + "\", function = \"" + a.function() + "\")";
+        Path binary = Targets.binary(a.target(), where);
+        Uprobe probe = a.byOffset() ? Uprobe.offset(binary, ElfFile.read(binary).fileOffset(a.function()))
+                : Uprobe.function(binary, a.function());
+        if (a.retprobe()) {
+            probe = probe.returning();
+        }
+        int pid = Targets.pid(context, a.target());
+        program(context, a.object(), a.program(), where).attachUprobe(pid > 0 ? probe.withPid(pid) : probe);
+    }
+
+    private static void tracepoint(ExtensionContext context, AttachTracepoint a) {
+        String where = "@AttachTracepoint(program = \"" + a.program() + "\", tracepoint = \"" + a.tracepoint()
+                + "\")";
+        String[] parts = a.tracepoint().split(":");
+        if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+            throw new ExtensionConfigurationException(where + ": tracepoint must be \"category:name\"");
+        }
+        program(context, a.object(), a.program(), where).attachTracepoint(parts[0], parts[1]);
+    }
+
+    static Program program(ExtensionContext context, String object, String name, String where) {
+        if (name.isBlank()) {
+            throw new ExtensionConfigurationException(where + ": empty program name");
+        }
+        LoadedObject loaded = ObjectLookup.find(context, object, where,
+                o -> o.programs().stream().anyMatch(p -> p.name().equals(name))).object();
+        return loaded.program(name);
+    }
+}

@@ -1,0 +1,54 @@
+package io.junitebpf.junit;
+
+import io.junitebpf.bpf.LibbpfLog;
+import io.junitebpf.event.EventStream;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.Serial;
+import java.util.List;
+
+/** What a failed eBPF test saw: its libbpf log, its targets' state and output, its events. */
+final class Diagnostics {
+
+    static final String HEADER = "--- junit-ebpf diagnostics ---";
+    private static final int LOG_LINES = 30;
+
+    /** Carries the diagnostics as a suppressed exception when the failure is not an AssertionError. */
+    static final class Report extends RuntimeException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        Report(String text) {
+            super(text, null, false, false);
+        }
+    }
+
+    private Diagnostics() {
+    }
+
+    static String of(ExtensionContext context) {
+        StringBuilder text = new StringBuilder();
+        LibbpfLog log = context.getStore(TestScope.NAMESPACE).get(LibbpfLog.class, LibbpfLog.class);
+        if (log != null && !log.lines().isEmpty()) {
+            List<String> lines = log.lines();
+            text.append("\nlibbpf log of this test (").append(lines.size()).append(" lines):");
+            for (String line : lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size())) {
+                text.append("\n  ").append(line);
+            }
+        }
+        for (TestScope scope : TestScope.chain(context)) {
+            for (TestScope.Launched launched : scope.processes()) {
+                var p = launched.process();
+                text.append("\ntarget ").append(p).append(": ").append(p.describeExit());
+                List<String> out = p.stdout();
+                if (!out.isEmpty()) {
+                    text.append(", last stdout: ").append(out.getLast());
+                }
+            }
+        }
+        for (EventStream<?> stream : EbpfExtension.streams(context)) {
+            text.append('\n').append(stream.describeRecent());
+        }
+        return text.isEmpty() ? "" : HEADER + text;
+    }
+}

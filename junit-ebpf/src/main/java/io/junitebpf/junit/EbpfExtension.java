@@ -1,0 +1,157 @@
+package io.junitebpf.junit;
+
+import io.junitebpf.bpf.BpfObject;
+import io.junitebpf.bpf.LibbpfLog;
+import io.junitebpf.bpf.LoadedObject;
+import io.junitebpf.bpf.ProcessEnvironment;
+import io.junitebpf.btf.Btf;
+import io.junitebpf.event.EventStream;
+import io.junitebpf.target.Umark;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.util.List;
+
+/**
+ * Loads the objects an {@link EbpfTest} names, makes its declared attachments
+ * once the test's parameters (and so its targets) exist, and adds what the
+ * test saw to its failures. Everything it creates lives in a {@link TestScope}
+ * in the JUnit store and closes with it.
+ */
+final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, InvocationInterceptor,
+        TestExecutionExceptionHandler {
+
+    private static final System.Logger LOG = System.getLogger(EbpfExtension.class.getName());
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        EbpfTest test = annotation(context);
+        if (test.lifecycle() == EbpfTest.Lifecycle.PER_CLASS) {
+            load(context, test);
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        EbpfTest test = annotation(context);
+        TestScope scope = TestScope.of(context, strict(context, test));
+        if (test.lifecycle() == EbpfTest.Lifecycle.PER_METHOD) {
+            load(context, test);
+        }
+        assert scope != null;
+    }
+
+    private void load(ExtensionContext context, EbpfTest test) {
+        TestScope scope = TestScope.of(context, strict(context, test));
+        for (String resource : test.objects()) {
+            byte[] bytes = read(context, resource);
+            BpfObject opened = BpfObject.open(bytes, resource);
+            try {
+                prepareSectionTargets(opened);
+            } catch (RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+            LoadedObject loaded = opened.load();
+            scope.addObject(new TestScope.Loaded(resource, loaded, Btf.parse(resource, bytes)));
+            LOG.log(System.Logger.Level.DEBUG, () -> "loaded " + resource + " for " + context.getDisplayName());
+        }
+    }
+
+    /**
+     * A uprobe/USDT section naming "umark" without a directory is resolved by
+     * libbpf through PATH: build umark and put its directory there first.
+     */
+    private static void prepareSectionTargets(BpfObject object) {
+        boolean wantsUmark = object.programs().stream().map(p -> p.section())
+                .anyMatch(s -> (s.startsWith("uprobe/") || s.startsWith("uretprobe/") || s.startsWith("usdt/"))
+                        && s.substring(s.indexOf('/') + 1).startsWith("umark:"));
+        if (wantsUmark) {
+            ProcessEnvironment.prependToPath(Umark.executable().getParent());
+        }
+    }
+
+    private static byte[] read(ExtensionContext context, String resource) {
+        if (resource.isBlank()) {
+            throw new ExtensionConfigurationException("@EbpfTest on " + context.getRequiredTestClass().getName()
+                    + ": empty object resource name");
+        }
+        String path = resource.startsWith("/") ? resource.substring(1) : resource;
+        ClassLoader loader = context.getRequiredTestClass().getClassLoader();
+        try (InputStream in = loader.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new ExtensionConfigurationException("@EbpfTest on " + context.getRequiredTestClass().getName()
+                        + ": no classpath resource '" + resource + "' (is the jar with the .bpf.o on the test "
+                        + "classpath? resources are looked up from the classpath root)");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new ExtensionConfigurationException("@EbpfTest: cannot read resource " + resource, e);
+        }
+    }
+
+    @Override
+    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+                                    ExtensionContext context) throws Throwable {
+        try (LibbpfLog log = LibbpfLog.capture()) {
+            context.getStore(TestScope.NAMESPACE).put(LibbpfLog.class, log);
+            Attachments.attachDeclared(context);
+            for (TestScope.Launched launched : TestScope.chain(context).getFirst().processes()) {
+                if (Targets.releaseAfterAttach(context, launched)) {
+                    launched.process().release();
+                }
+            }
+            invocation.proceed();
+        } finally {
+            context.getStore(TestScope.NAMESPACE).remove(LibbpfLog.class);
+        }
+    }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        String diagnostics = Diagnostics.of(context);
+        if (diagnostics.isEmpty()) {
+            throw failure;
+        }
+        context.publishReportEntry("junit-ebpf", diagnostics);
+        if (failure instanceof AssertionError && !(failure.getMessage() != null
+                && failure.getMessage().contains(Diagnostics.HEADER))) {
+            AssertionError enriched = new AssertionError(failure.getMessage() + "\n" + diagnostics, failure.getCause());
+            enriched.setStackTrace(failure.getStackTrace());
+            for (Throwable s : failure.getSuppressed()) {
+                enriched.addSuppressed(s);
+            }
+            throw enriched;
+        }
+        failure.addSuppressed(new Diagnostics.Report(diagnostics));
+        throw failure;
+    }
+
+    static EbpfTest annotation(ExtensionContext context) {
+        return AnnotationSupport.findAnnotation(context.getRequiredTestClass(), EbpfTest.class)
+                .orElseThrow(() -> new ExtensionConfigurationException(context.getRequiredTestClass().getName()
+                        + " uses the junit-ebpf extension without @EbpfTest"));
+    }
+
+    static boolean strict(ExtensionContext context, EbpfTest test) {
+        return switch (test.strict()) {
+            case STRICT -> true;
+            case LENIENT -> false;
+            case DEFAULT -> EbpfConfig.bool(context, EbpfConfig.STRICT_PROPERTY_NAME, false);
+        };
+    }
+
+    /** Streams of the current test and its class, for diagnostics. */
+    static List<EventStream<?>> streams(ExtensionContext context) {
+        return TestScope.chain(context).stream().flatMap(s -> s.streams().stream()).toList();
+    }
+}

@@ -1,0 +1,63 @@
+package io.junitebpf.junit;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a test class that verifies BPF programs on the running kernel.
+ *
+ * <p>Each object named in {@link #objects()} is read from the classpath and
+ * opened from memory ({@code bpf_object__open_mem}), loaded, and closed again
+ * after each test (or after the class, with {@link Lifecycle#PER_CLASS}).
+ * Test methods receive what they need as parameters: the {@code LoadedObject},
+ * {@code @Bpf("name") Program}, {@code @Bpf("name") BpfMap},
+ * {@code @Events("map") EventStream<MyRecord>}, and {@code @Launch("umark") TargetProcess}.
+ * Attachments can be declared ({@link AttachUsdt}, {@link AttachUprobe},
+ * {@link AttachTracepoint}, {@link AttachKprobe}, {@link AutoAttach}) or made
+ * in the test. After each test nothing it created stays attached, open or running.
+ */
+@Documented
+@Inherited
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+@Tag("ebpf")
+@ExtendWith({EnvironmentExtension.class, EbpfExtension.class, EbpfParameterResolver.class})
+public @interface EbpfTest {
+
+    /** Classpath resources of the BPF objects to load, e.g. "bpf/usdt.bpf.o". */
+    String[] objects() default {};
+
+    /** When objects are loaded and closed. */
+    Lifecycle lifecycle() default Lifecycle.PER_METHOD;
+
+    /**
+     * Whether to check after each test that every program, link, ring buffer and
+     * target process it created is gone (also via {@value EbpfConfig#STRICT_PROPERTY_NAME}).
+     */
+    Strictness strict() default Strictness.DEFAULT;
+
+    /** Scope of loaded objects. */
+    enum Lifecycle {
+        /** A fresh load for every test method (the default: tests never see each other's state). */
+        PER_METHOD,
+        /** One load shared by the tests of the class (faster; tests share maps and links). */
+        PER_CLASS
+    }
+
+    /** Leak checking. */
+    enum Strictness {
+        /** As configured by {@value EbpfConfig#STRICT_PROPERTY_NAME} (default off). */
+        DEFAULT,
+        /** Fail a test that leaves anything behind. */
+        STRICT,
+        /** Do not check. */
+        LENIENT
+    }
+}

@@ -1,0 +1,50 @@
+package io.junitebpf.junit;
+
+import io.junitebpf.bpf.LoadedObject;
+import io.junitebpf.target.TargetProcess;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The strict mode's check that a scope left nothing behind: every object it
+ * loaded is closed (which detaches its links and frees its ring buffers), and
+ * every process it launched is gone. Per scope, so it holds under parallel
+ * execution, where process-wide counts would see other tests' resources.
+ */
+final class LeakCheck {
+
+    private final String scope;
+    private final List<LoadedObject> objects = new ArrayList<>();
+
+    LeakCheck(String scope) {
+        this.scope = scope;
+    }
+
+    void track(LoadedObject object) {
+        objects.add(object);
+    }
+
+    void verify(List<TargetProcess> processes) {
+        List<String> leaks = new ArrayList<>();
+        for (LoadedObject object : objects) {
+            if (!object.closed()) {
+                leaks.add(object + " is still open");
+            }
+        }
+        for (TargetProcess process : processes) {
+            if (process.isAlive() || java.nio.file.Files.exists(java.nio.file.Path.of("/proc",
+                    Integer.toString(process.pid()), "exe")) && isSame(process)) {
+                leaks.add(process + " is still running");
+            }
+        }
+        if (!leaks.isEmpty()) {
+            throw new AssertionError("junit-ebpf strict mode: " + scope + " left resources behind: "
+                    + String.join("; ", leaks));
+        }
+    }
+
+    private static boolean isSame(TargetProcess process) {
+        return ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false);
+    }
+}

@@ -1,0 +1,129 @@
+package io.junitebpf.junit;
+
+import io.junitebpf.bpf.LoadedObject;
+import io.junitebpf.btf.Btf;
+import io.junitebpf.event.EventStream;
+import io.junitebpf.target.TargetProcess;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one scope (a test method, or a class with PER_CLASS) created: loaded
+ * objects, event streams, target processes. Kept in the JUnit store, so JUnit
+ * closes it with the scope: streams first, then objects (which detach their
+ * links), then processes. Closing also runs the strict leak check.
+ */
+final class TestScope implements AutoCloseable {
+
+    static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create("io.junitebpf");
+    private static final String KEY = TestScope.class.getName();
+
+    /** One loaded object and the BTF its records are checked against. */
+    record Loaded(String resource, LoadedObject object, Btf btf) {
+    }
+
+    /** A launched target and the name it was launched by ("umark" or a path). */
+    record Launched(String name, TargetProcess process) {
+    }
+
+    private final String displayName;
+    private final Map<String, Loaded> objects = new LinkedHashMap<>();
+    private final List<EventStream<?>> streams = new ArrayList<>();
+    private final List<Launched> processes = new ArrayList<>();
+    private final LeakCheck leakCheck;
+    private boolean closed;
+
+    private TestScope(String displayName, boolean strict) {
+        this.displayName = displayName;
+        this.leakCheck = strict ? new LeakCheck(displayName) : null;
+    }
+
+    /** The scope of {@code context}, created on first use. */
+    static TestScope of(ExtensionContext context, boolean strict) {
+        return context.getStore(NAMESPACE).getOrComputeIfAbsent(KEY,
+                k -> new TestScope(context.getDisplayName(), strict), TestScope.class);
+    }
+
+    /** The scope of {@code context} if one was created there (not in a parent). */
+    static Optional<TestScope> existing(ExtensionContext context) {
+        return Optional.ofNullable(context.getStore(NAMESPACE).get(KEY, TestScope.class))
+                .filter(s -> context.getParent().map(p -> p.getStore(NAMESPACE).get(KEY, TestScope.class) != s)
+                        .orElse(true));
+    }
+
+    /** Scopes from the method's outwards, for lookups. */
+    static List<TestScope> chain(ExtensionContext context) {
+        List<TestScope> chain = new ArrayList<>();
+        for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
+            TestScope scope = c.get().getStore(NAMESPACE).get(KEY, TestScope.class);
+            if (scope != null && !chain.contains(scope)) {
+                chain.add(scope);
+            }
+        }
+        return chain;
+    }
+
+    synchronized void addObject(Loaded loaded) {
+        objects.put(loaded.resource(), loaded);
+        if (leakCheck != null) {
+            leakCheck.track(loaded.object());
+        }
+    }
+
+    synchronized List<Loaded> objects() {
+        return List.copyOf(objects.values());
+    }
+
+    synchronized void addStream(EventStream<?> stream) {
+        streams.add(stream);
+    }
+
+    synchronized List<EventStream<?>> streams() {
+        return List.copyOf(streams);
+    }
+
+    synchronized void addProcess(Launched launched) {
+        processes.add(launched);
+    }
+
+    synchronized List<Launched> processes() {
+        return List.copyOf(processes);
+    }
+
+    /** Closes streams, objects, processes, in that order; then checks for leaks when strict. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<AutoCloseable> order = new ArrayList<>(streams);
+        order.addAll(objects.values().stream().map(Loaded::object).toList());
+        order.addAll(processes.stream().map(Launched::process).toList());
+        RuntimeException failure = null;
+        for (AutoCloseable resource : order) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new ExtensionConfigurationException("junit-ebpf: closing " + resource + " after "
+                            + displayName + " failed: " + e.getMessage(), e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (leakCheck != null) {
+            leakCheck.verify(processes.stream().map(Launched::process).toList());
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
