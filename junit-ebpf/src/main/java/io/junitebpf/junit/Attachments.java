@@ -57,22 +57,25 @@ final class Attachments {
         if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
             throw new ExtensionConfigurationException(where + ": probe must be \"provider:name\"");
         }
-        Path binary = Targets.binary(a.target(), where);
+        Path binary = Targets.binary(context, a.target(), where);
         Usdt usdt = Usdt.of(binary, parts[0], parts[1]);
         int pid = Targets.pid(context, a.target());
-        program(context, a.object(), a.program(), where).attachUsdt(pid > 0 ? usdt.withPid(pid) : usdt);
+        Program program = program(context, a.object(), a.program(), where);
+        Targets.explainDeath(context, a.target(), where, () -> program.attachUsdt(pid > 0 ? usdt.withPid(pid) : usdt));
     }
 
     private static void uprobe(ExtensionContext context, AttachUprobe a) {
         String where = "@AttachUprobe(program = \"" + a.program() + "\", function = \"" + a.function() + "\")";
-        Path binary = Targets.binary(a.target(), where);
+        Path binary = Targets.binary(context, a.target(), where);
         Uprobe probe = a.byOffset() ? Uprobe.offset(binary, ElfFile.read(binary).fileOffset(a.function()))
                 : Uprobe.function(binary, a.function());
         if (a.retprobe()) {
             probe = probe.returning();
         }
         int pid = Targets.pid(context, a.target());
-        program(context, a.object(), a.program(), where).attachUprobe(pid > 0 ? probe.withPid(pid) : probe);
+        Program program = program(context, a.object(), a.program(), where);
+        Uprobe target = pid > 0 ? probe.withPid(pid) : probe;
+        Targets.explainDeath(context, a.target(), where, () -> program.attachUprobe(target));
     }
 
     private static void tracepoint(ExtensionContext context, AttachTracepoint a) {

@@ -90,8 +90,7 @@ final class EbpfParameterResolver implements ParameterResolver {
                 (RecordLayout) layout, capacity);
         for (TestScope.Launched launched : TestScope.chain(context).getFirst().processes()) {
             TargetProcess process = launched.process();
-            stream.failFastWhen("target " + process + " died", () -> !process.isAlive()
-                    && process.exitCode().orElse(0) != 0);
+            stream.failFastWhen("target " + process + " died", () -> Targets.died(process));
         }
         TestScope.chain(context).getFirst().addStream(stream);
         return stream;

@@ -12,8 +12,10 @@ import java.lang.annotation.Target;
  * {@link #release()} is true) releases it, and killed after the test.
  *
  * <p>{@code "umark"} is the reference target, built from its packaged C source
- * (once per content) and gated on its own stdin; any other value is the path of
- * an executable, held stopped before exec.
+ * (once per content) and gated on its own stdin. With {@link #source()} the
+ * target is built from a C source on the classpath, named {@link #value()};
+ * otherwise the value is the absolute path of an executable. Those two are
+ * held stopped before exec.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -25,6 +27,12 @@ public @interface Launch {
 
     /** Arguments. For umark the default is a fast, bounded run: {@code --count 1000 --interval 20}. */
     String[] args() default {};
+
+    /** A classpath resource with C source to build the target from (cached by content); compile errors fail the test in full. */
+    String source() default "";
+
+    /** Compiler flags for {@link #source()}. */
+    String[] cflags() default {"-O2", "-g"};
 
     /** Release the target right after the declared attachments are made, before the test body runs. */
     boolean release() default false;

@@ -1,5 +1,6 @@
 package io.junitebpf.junit;
 
+import io.junitebpf.target.NativeBuild;
 import io.junitebpf.target.TargetProcess;
 import io.junitebpf.target.Umark;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -23,7 +24,11 @@ final class Targets {
 
     static TargetProcess launch(ExtensionContext context, Launch launch) {
         TargetProcess process;
-        if (launch.value().equals("umark")) {
+        if (!launch.source().isBlank()) {
+            Path executable = NativeBuild.ofResource(launch.value(), launch.source(), List.of(launch.cflags()))
+                    .executable();
+            process = TargetProcess.launch(executable, List.of(launch.args()), TargetProcess.Gate.STOPPED);
+        } else if (launch.value().equals("umark")) {
             List<String> args = new ArrayList<>(launch.args().length == 0 ? UMARK_DEFAULT_ARGS
                     : List.of(launch.args()));
             args.add("--gate");
@@ -37,9 +42,37 @@ final class Targets {
             process = TargetProcess.launch(executable, List.of(launch.args()), TargetProcess.Gate.STOPPED);
         }
         TestScope.Launched launched = new TestScope.Launched(launch.value(), process);
-        TestScope.chain(context).getFirst().addProcess(launched);
+        TestScope scope = TestScope.chain(context).getFirst();
+        scope.addProcess(launched);
+        for (var stream : scope.streams()) {
+            stream.failFastWhen("target " + process + " died", () -> died(process));
+        }
         context.getStore(TestScope.NAMESPACE).put(RELEASE_KEY + process.pid(), launch.release());
         return process;
+    }
+
+    /**
+     * Runs an attach to a launched target; when it fails because the target is
+     * already gone, says so with the target's exit and stderr.
+     */
+    static void explainDeath(ExtensionContext context, String target, String where, Runnable attach) {
+        try {
+            attach.run();
+        } catch (RuntimeException e) {
+            var dead = TestScope.chain(context).stream().flatMap(s -> s.processes().stream())
+                    .filter(l -> l.name().equals(target)).map(TestScope.Launched::process)
+                    .filter(p -> !p.isAlive()).findFirst();
+            if (dead.isEmpty()) {
+                throw e;
+            }
+            throw new io.junitebpf.target.TargetException(where + ": target " + dead.get()
+                    + " died before it could be attached to: " + dead.get().describeExit(), e);
+        }
+    }
+
+    /** Exited abnormally: a non-zero exit code (a clean end of a bounded run is not death). */
+    static boolean died(TargetProcess process) {
+        return !process.isAlive() && process.exitCode().orElse(0) != 0;
     }
 
     static boolean releaseAfterAttach(ExtensionContext context, TestScope.Launched launched) {
@@ -48,14 +81,19 @@ final class Targets {
     }
 
     /** The binary a declared attachment names: the built umark, or an absolute path. */
-    static Path binary(String target, String where) {
+    static Path binary(ExtensionContext context, String target, String where) {
+        var launched = TestScope.chain(context).stream().flatMap(s -> s.processes().stream())
+                .filter(l -> l.name().equals(target)).findFirst();
+        if (launched.isPresent()) {
+            return launched.get().process().executable();
+        }
         if (target.equals("umark")) {
             return Umark.executable();
         }
         Path path = Path.of(target);
         if (!path.isAbsolute() || !Files.isRegularFile(path)) {
             throw new ExtensionConfigurationException(where + ": target '" + target
-                    + "' is neither \"umark\" nor an existing file's absolute path");
+                    + "' is not a launched target, \"umark\", or an existing file's absolute path");
         }
         return path;
     }
