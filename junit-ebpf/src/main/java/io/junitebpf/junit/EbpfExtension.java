@@ -14,7 +14,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
-import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,25 +33,24 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        EbpfTest test = annotation(context);
-        if (test.lifecycle() == EbpfTest.Lifecycle.PER_CLASS) {
-            load(context, test);
+        Settings settings = Settings.require(context);
+        if (settings.lifecycle() == EbpfTest.Lifecycle.PER_CLASS) {
+            load(context, settings);
         }
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        EbpfTest test = annotation(context);
-        TestScope scope = TestScope.of(context, strict(context, test));
-        if (test.lifecycle() == EbpfTest.Lifecycle.PER_METHOD) {
-            load(context, test);
+        Settings settings = Settings.require(context);
+        TestScope.of(context, settings.strict(context));
+        if (settings.lifecycle() == EbpfTest.Lifecycle.PER_METHOD) {
+            load(context, settings);
         }
-        assert scope != null;
     }
 
-    private void load(ExtensionContext context, EbpfTest test) {
-        TestScope scope = TestScope.of(context, strict(context, test));
-        for (String resource : test.objects()) {
+    private void load(ExtensionContext context, Settings settings) {
+        TestScope scope = TestScope.of(context, settings.strict(context));
+        for (String resource : settings.objects()) {
             byte[] bytes = read(context, resource);
             BpfObject opened = BpfObject.open(bytes, resource);
             try {
@@ -134,20 +132,6 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
         }
         failure.addSuppressed(new Diagnostics.Report(diagnostics));
         throw failure;
-    }
-
-    static EbpfTest annotation(ExtensionContext context) {
-        return AnnotationSupport.findAnnotation(context.getRequiredTestClass(), EbpfTest.class)
-                .orElseThrow(() -> new ExtensionConfigurationException(context.getRequiredTestClass().getName()
-                        + " uses the junit-ebpf extension without @EbpfTest"));
-    }
-
-    static boolean strict(ExtensionContext context, EbpfTest test) {
-        return switch (test.strict()) {
-            case STRICT -> true;
-            case LENIENT -> false;
-            case DEFAULT -> EbpfConfig.bool(context, EbpfConfig.STRICT_PROPERTY_NAME, false);
-        };
     }
 
     /** Streams of the current test and its class, for diagnostics. */

@@ -30,7 +30,7 @@ final class EnvironmentExtension implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         List<String> missing = new ArrayList<>();
-        if (AnnotationSupport.isAnnotated(context.getTestClass(), EbpfTest.class)) {
+        if (Settings.find(context).isPresent()) {
             Preflight preflight = Preflight.of(context);
             missing.addAll(preflight.problems());
         }

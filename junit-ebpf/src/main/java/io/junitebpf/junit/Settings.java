@@ -1,0 +1,63 @@
+package io.junitebpf.junit;
+
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a test class asked for, from {@link EbpfTest} or from a programmatically
+ * registered {@link Ebpf} (which wins when both are present).
+ *
+ * @param objects   classpath resources of the objects to load
+ * @param lifecycle when they are loaded and closed
+ * @param strict    the leak-check setting
+ */
+record Settings(List<String> objects, EbpfTest.Lifecycle lifecycle, EbpfTest.Strictness strict) {
+
+    private static final String KEY = Settings.class.getName();
+
+    static Settings of(EbpfTest test) {
+        return new Settings(List.of(test.objects()), test.lifecycle(), test.strict());
+    }
+
+    /** Remembers programmatic settings for the class of {@code context}. */
+    static void register(ExtensionContext context, Settings settings) {
+        classContext(context).getStore(TestScope.NAMESPACE).put(KEY, settings);
+    }
+
+    static Optional<Settings> find(ExtensionContext context) {
+        for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
+            Settings registered = c.get().getStore(TestScope.NAMESPACE).get(KEY, Settings.class);
+            if (registered != null) {
+                return Optional.of(registered);
+            }
+        }
+        return context.getTestClass().flatMap(t -> AnnotationSupport.findAnnotation(t, EbpfTest.class))
+                .map(Settings::of);
+    }
+
+    static Settings require(ExtensionContext context) {
+        return find(context).orElseThrow(() -> new ExtensionConfigurationException(
+                context.getRequiredTestClass().getName() + " uses the junit-ebpf extension without @EbpfTest "
+                        + "or a registered Ebpf extension"));
+    }
+
+    boolean strict(ExtensionContext context) {
+        return switch (strict) {
+            case STRICT -> true;
+            case LENIENT -> false;
+            case DEFAULT -> EbpfConfig.bool(context, EbpfConfig.STRICT_PROPERTY_NAME, false);
+        };
+    }
+
+    private static ExtensionContext classContext(ExtensionContext context) {
+        ExtensionContext c = context;
+        while (c.getTestMethod().isPresent() && c.getParent().isPresent()) {
+            c = c.getParent().get();
+        }
+        return c;
+    }
+}
