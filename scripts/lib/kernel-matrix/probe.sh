@@ -42,22 +42,27 @@ else
   echo "libbpf=none"
 fi
 
-# BPF features from bpftool (loads small probe programs; needs root)
-if command -v bpftool >/dev/null 2>&1; then
-  echo "bpftool=$(bpftool version 2>/dev/null | head -n1 | sed 's/^bpftool //')"
-  out=$(bpftool feature probe kernel 2>/dev/null)
-  if [ -n "$out" ]; then
-    echo "bpf_syscall=$(yn grep -q 'bpf() syscall is available' <<<"$out")"
-    echo "ringbuf=$(yn grep -q "map_type ringbuf is available" <<<"$out")"
-    echo "bpf_cookie=$(yn grep -q 'bpf_get_attach_cookie' <<<"$out")"
-    echo "prog_tracing=$(yn grep -q "program_type tracing is available" <<<"$out")"
-    echo "helper_probe_read_user_str=$(yn grep -q 'bpf_probe_read_user_str' <<<"$out")"
-  else
-    echo "bpf_syscall=no"
-  fi
+# BPF features from bpftool (loads small probe programs; needs root). Ubuntu's /usr/sbin/bpftool
+# is a wrapper for the running kernel's linux-tools, which a guest kernel does not have: also try
+# the real binaries.
+bpftool=""
+for b in "$(command -v bpftool 2>/dev/null)" /usr/sbin/bpftool /usr/lib/linux-tools/*/bpftool; do
+  if [ -n "$b" ] && [ -x "$b" ] && "$b" version >/dev/null 2>&1; then bpftool=$b; break; fi
+done
+out=""
+if [ -n "$bpftool" ]; then
+  echo "bpftool=$("$bpftool" version 2>/dev/null | head -n1 | sed 's/^[^ ]*bpftool //')"
+  out=$("$bpftool" feature probe kernel 2>/dev/null)
 else
   echo "bpftool=none"
-  # without bpftool fall back to version heuristics (ring buffer 5.8, cookies 5.15)
+fi
+if [ -n "$out" ]; then
+  echo "bpf_syscall=$(yn grep -q 'bpf() syscall is available' <<<"$out")"
+  echo "ringbuf=$(yn grep -q "map_type ringbuf is available" <<<"$out")"
+  echo "bpf_cookie=$(yn grep -q 'bpf_get_attach_cookie' <<<"$out")"
+  echo "prog_tracing=$(yn grep -q "program_type tracing is available" <<<"$out")"
+else
+  # no usable bpftool: kernel-version heuristics (ring buffer 5.8, cookies 5.15)
   IFS=. read -r maj min _ <<<"$(uname -r)"
   n=$((maj * 1000 + ${min%%[!0-9]*}))
   echo "ringbuf=$( [ $n -ge 5008 ] && echo 'yes (by version)' || echo 'no (by version)')"

@@ -8,6 +8,7 @@ reason, no test results in JUnit mode, a timeout or a crash). Standard library o
 """
 import html
 import os
+import re
 import sys
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
@@ -83,6 +84,9 @@ def parse_junit(directory):
             elif skipped is not None:
                 outcome = "skip"
                 detail = first_line(skipped.get("message")) or first_line(skipped.text)
+                # "org.opentest4j.TestAbortedException: Assumption failed: why" -> "why"
+                detail = re.sub(r"^[\w.$]+(Exception|Error): ", "", detail)
+                detail = re.sub(r"^Assumption failed: ", "", detail)
             results[tid] = (outcome, detail)
     return results
 
@@ -104,7 +108,8 @@ def main(out_dir):
             "features": read_env(os.path.join(d, "features.env")),
             "output": read_text(os.path.join(d, "output.log")),
             "tests": parse_junit(os.path.join(d, "junit")),
-            "package": run.get("package_" + k, "running kernel" if k == "host" else ""),
+            "package": run.get("package_" + k) or read_text(os.path.join(d, "package"))
+            or ("running kernel" if k == "host" else ""),
         }
         counts = {"pass": 0, "skip": 0, "fail": 0}
         bare_skips = 0

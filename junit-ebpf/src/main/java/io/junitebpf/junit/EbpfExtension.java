@@ -46,6 +46,7 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
         if (settings.lifecycle() == EbpfTest.Lifecycle.PER_METHOD) {
             load(context, settings);
         }
+        context.getTestInstance().ifPresent(instance -> EbpfParameterResolver.injectFields(instance, context));
     }
 
     private void load(ExtensionContext context, Settings settings) {

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Field;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -30,10 +32,13 @@ final class EbpfParameterResolver implements ParameterResolver {
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        Class<?> type = parameter.getParameter().getType();
+        return supports(parameter.getParameter().getType(), parameter.getParameter());
+    }
+
+    static boolean supports(Class<?> type, AnnotatedElement annotations) {
         return type == LoadedObject.class || type == Program.class || type == BpfMap.class
-                || (type == EventStream.class && parameter.isAnnotated(Events.class))
-                || (type == TargetProcess.class && parameter.isAnnotated(Launch.class));
+                || (type == EventStream.class && annotations.isAnnotationPresent(Events.class))
+                || (type == TargetProcess.class && annotations.isAnnotationPresent(Launch.class));
     }
 
     @Override
@@ -42,28 +47,57 @@ final class EbpfParameterResolver implements ParameterResolver {
         String where = "parameter " + p.getName() + " (" + p.getParameterizedType().getTypeName() + ") of "
                 + parameter.getDeclaringExecutable().getName();
         try {
-            Class<?> type = p.getType();
-            Bpf bpf = parameter.findAnnotation(Bpf.class).orElse(null);
-            if (type == LoadedObject.class) {
-                String resource = bpf == null ? "" : !bpf.object().isBlank() ? bpf.object() : bpf.value();
-                return ObjectLookup.find(context, resource, where, o -> true).object();
-            }
-            if (type == Program.class) {
-                String name = required(bpf, where, "the program's name: @Bpf(\"func_name\")");
-                return Attachments.program(context, bpf.object(), name, where);
-            }
-            if (type == BpfMap.class) {
-                String name = required(bpf, where, "the map's name: @Bpf(\"map_name\")");
-                return ObjectLookup.find(context, bpf.object(), where, o -> o.mapNames().contains(name)).object()
-                        .map(name);
-            }
-            if (type == EventStream.class) {
-                return stream(context, parameter.findAnnotation(Events.class).orElseThrow(), p, where);
-            }
-            return Targets.launch(context, parameter.findAnnotation(Launch.class).orElseThrow());
+            return resolve(p.getType(), p.getParameterizedType(), p, where, context);
         } catch (ExtensionConfigurationException | io.junitebpf.event.LayoutException e) {
             throw new ParameterResolutionException(where + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Sets the test instance's fields that carry {@link Bpf}, {@link Events} or {@link Launch}. */
+    static void injectFields(Object instance, ExtensionContext context) {
+        for (Class<?> c = instance.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field field : c.getDeclaredFields()) {
+                boolean marked = field.isAnnotationPresent(Bpf.class) || field.isAnnotationPresent(Events.class)
+                        || field.isAnnotationPresent(Launch.class);
+                if (!marked || java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                    continue;
+                }
+                String where = "field " + c.getSimpleName() + "." + field.getName();
+                if (!supports(field.getType(), field)) {
+                    throw new ExtensionConfigurationException(where + ": junit-ebpf cannot inject a "
+                            + field.getType().getSimpleName() + " (LoadedObject, Program, BpfMap, "
+                            + "EventStream with @Events, TargetProcess with @Launch)");
+                }
+                try {
+                    field.setAccessible(true);
+                    field.set(instance, resolve(field.getType(), field.getGenericType(), field, where, context));
+                } catch (IllegalAccessException e) {
+                    throw new ExtensionConfigurationException(where + ": cannot set it (" + e.getMessage() + ")");
+                }
+            }
+        }
+    }
+
+    private static Object resolve(Class<?> type, Type generic, AnnotatedElement element, String where,
+                                  ExtensionContext context) {
+        Bpf bpf = element.getAnnotation(Bpf.class);
+        if (type == LoadedObject.class) {
+            String resource = bpf == null ? "" : !bpf.object().isBlank() ? bpf.object() : bpf.value();
+            return ObjectLookup.find(context, resource, where, o -> true).object();
+        }
+        if (type == Program.class) {
+            String name = required(bpf, where, "the program's name: @Bpf(\"func_name\")");
+            return Attachments.program(context, bpf.object(), name, where);
+        }
+        if (type == BpfMap.class) {
+            String name = required(bpf, where, "the map's name: @Bpf(\"map_name\")");
+            return ObjectLookup.find(context, bpf.object(), where, o -> o.mapNames().contains(name)).object()
+                    .map(name);
+        }
+        if (type == EventStream.class) {
+            return stream(context, element.getAnnotation(Events.class), generic, where);
+        }
+        return Targets.launch(context, element.getAnnotation(Launch.class));
     }
 
     private static String required(Bpf bpf, String where, String what) {
@@ -74,8 +108,7 @@ final class EbpfParameterResolver implements ParameterResolver {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static EventStream<?> stream(ExtensionContext context, Events events, Parameter p, String where) {
-        Type generic = p.getParameterizedType();
+    private static EventStream<?> stream(ExtensionContext context, Events events, Type generic, String where) {
         if (!(generic instanceof ParameterizedType pt) || !(pt.getActualTypeArguments()[0] instanceof Class<?> c)
                 || !c.isRecord()) {
             throw new ExtensionConfigurationException(where + ": declare the event type as a record, "

@@ -1,6 +1,8 @@
 package io.junitebpf.bpf;
 
+import io.junitebpf.bpf.internal.GlobalData;
 import io.junitebpf.bpf.internal.ObjectHandle;
+import io.junitebpf.btf.Btf;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,6 +56,7 @@ public final class BpfObject implements AutoCloseable {
             throw new BpfException("open object " + what,
                     "not an ELF file (no \\x7fELF magic; compile BPF C with clang -target bpf)", 0, List.of());
         }
+        ObjectCheck.check(elf, what);
         return new BpfObject(ObjectHandle.openMemory(libbpf.api(), elf, what, nativeOptions(options)));
     }
 
@@ -124,9 +127,46 @@ public final class BpfObject implements AutoCloseable {
         return new ProgramSpec(handle, name);
     }
 
-    /** The names of the maps, including libbpf's internal ones (".bss", ".rodata", ...). */
+    /**
+     * The names of the maps, including libbpf's internal ones, which libbpf
+     * names after the object and the section: "maps.bss", "maps.rodata" (custom
+     * ".data.*" and ".rodata.*" sections keep their section name).
+     */
     public List<String> mapNames() {
         return handle.mapNames();
+    }
+
+    /**
+     * A global variable by name, to read or set its initial value before
+     * {@link #load()}: the way to give a {@code const volatile} in .rodata the
+     * value the verifier will see. The variable stops working once the object
+     * is loaded; use {@link LoadedObject#global(String)} then.
+     */
+    public GlobalVariable global(String name) {
+        Objects.requireNonNull(name, "global variable name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("find global variable: empty name");
+        }
+        GlobalData data = GlobalData.of(handle);
+        String op = "find global '" + name + "' in " + handle.displayName();
+        return new GlobalVariable(data, data.variable(name, op), true, handle.displayName());
+    }
+
+    /** Every global variable with a data section, in BTF order, for setting initial values. */
+    public List<GlobalVariable> globals() {
+        GlobalData data = GlobalData.of(handle);
+        return data.variables().stream().map(v -> new GlobalVariable(data, v, true, handle.displayName())).toList();
+    }
+
+    /**
+     * The object's BTF as libbpf holds it after open (data-section sizes and
+     * variable offsets filled in), parsed by {@link Btf}.
+     *
+     * @throws BpfException when the object was compiled without BTF ({@code clang -g})
+     */
+    public Btf btf() {
+        return GlobalData.btf(handle).orElseThrow(() -> new BpfException("read BTF of " + handle.displayName(),
+                "the object has no BTF (compile the BPF C with clang -g)", 0, List.of()));
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.junitebpf.bpf;
 
+import io.junitebpf.bpf.internal.GlobalData;
 import io.junitebpf.bpf.internal.ObjectHandle;
+import io.junitebpf.btf.Btf;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,12 +51,63 @@ public final class LoadedObject implements AutoCloseable {
         return handle.mapNames();
     }
 
-    /** Opens a consumer of a {@code BPF_MAP_TYPE_RINGBUF} map; it closes with this object. */
+    /**
+     * Opens a consumer of a {@code BPF_MAP_TYPE_RINGBUF} map that reads the
+     * mapped ring directly ({@link RingBuffer.Mode#MAPPED}); it closes with this object.
+     */
     public RingBuffer ringBuffer(String mapName) {
-        BpfMap map = map(mapName);
-        RingBuffer ring = RingBuffer.open(handle, map);
-        own(ring);
-        return ring;
+        return ringBuffer(mapName, RingBuffer.Mode.MAPPED);
+    }
+
+    /** Opens a consumer of a {@code BPF_MAP_TYPE_RINGBUF} map in the given mode; it closes with this object. */
+    public RingBuffer ringBuffer(String mapName, RingBuffer.Mode mode) {
+        return own(RingBuffer.open(this, handle, map(mapName), mode));
+    }
+
+    /**
+     * Opens a consumer of a {@code BPF_MAP_TYPE_PERF_EVENT_ARRAY} map with
+     * {@link PerfBuffer#DEFAULT_PAGE_COUNT} pages per CPU; it closes with this object.
+     */
+    public PerfBuffer perfBuffer(String mapName) {
+        return perfBuffer(mapName, PerfBuffer.DEFAULT_PAGE_COUNT);
+    }
+
+    /**
+     * Opens a consumer of a {@code BPF_MAP_TYPE_PERF_EVENT_ARRAY} map; it closes with this object.
+     *
+     * @param pageCount data pages per CPU, a power of 2
+     */
+    public PerfBuffer perfBuffer(String mapName, int pageCount) {
+        return own(PerfBuffer.open(this, handle, map(mapName), pageCount));
+    }
+
+    /**
+     * A global variable by name, read and written in the kernel's memory: what
+     * the programs see. .rodata is frozen after load, so its variables are
+     * read-only here; the error for an unknown name lists the variables.
+     */
+    public GlobalVariable global(String name) {
+        requireName(name, "global variable");
+        GlobalData data = GlobalData.of(handle);
+        String op = "find global '" + name + "' in " + handle.displayName();
+        return new GlobalVariable(data, data.variable(name, op), false, handle.displayName());
+    }
+
+    /** Every global variable of .bss, .data, .rodata (and custom .data.*, .rodata.*, .kconfig), in BTF order. */
+    public List<GlobalVariable> globals() {
+        GlobalData data = GlobalData.of(handle);
+        return data.variables().stream().map(v -> new GlobalVariable(data, v, false, handle.displayName())).toList();
+    }
+
+    /**
+     * The object's BTF as libbpf holds it (data-section sizes and variable
+     * offsets filled in), parsed by {@link Btf}.
+     *
+     * @throws BpfException when the object was compiled without BTF ({@code clang -g})
+     */
+    public Btf btf() {
+        return GlobalData.btf(handle).orElseThrow(() -> new BpfException("read BTF of " + handle.displayName(),
+                "the object has no BTF (compile the BPF C with clang -g)", 0, List.of()));
     }
 
     /** Whether {@link #close()} has run. */

@@ -1,37 +1,70 @@
 package io.junitebpf.bpf;
 
 import io.junitebpf.bpf.internal.CallbackRingBuffer;
+import io.junitebpf.bpf.internal.MappedRingBuffer;
 import io.junitebpf.bpf.internal.ObjectHandle;
+import io.junitebpf.bpf.internal.RingReader;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * A consumer of a {@code BPF_MAP_TYPE_RINGBUF} map, through libbpf's
- * {@code ring_buffer__poll}. Records are handed over as read-only, native-order
- * ByteBuffers that are valid only during the handler call: copy what you keep.
+ * A consumer of a {@code BPF_MAP_TYPE_RINGBUF} map (kernel 5.8+).
+ *
+ * <p>Records are handed to the handler in the order the BPF programs committed
+ * them, as read-only, native-order ByteBuffers over the kernel's memory: valid
+ * only during the handler call, so copy what you keep. Discarded records
+ * ({@code bpf_ringbuf_discard}) are skipped.
+ *
+ * <p><b>Losses.</b> A ring buffer never drops a committed record on the
+ * consumer side: a slow consumer makes the <em>producer's</em>
+ * {@code bpf_ringbuf_reserve}/{@code bpf_ringbuf_output} fail, and that failure
+ * is visible only to the BPF program. If a test must know, let the program
+ * count its failed reserves in a map or global. {@link #consumed()} counts what
+ * arrived here.
+ *
+ * <p>Not meant for concurrent polling: calls are serialised.
  */
 public final class RingBuffer implements AutoCloseable {
 
-    private final CallbackRingBuffer ring;
-    private final String mapName;
-
-    private RingBuffer(CallbackRingBuffer ring, String mapName) {
-        this.ring = ring;
-        this.mapName = mapName;
+    /** How records are read. Both keep the same handler contract. */
+    public enum Mode {
+        /**
+         * Java reads the mapped ring pages directly (the default): no copy, no
+         * native-to-Java upcall per record, no system call while data is waiting.
+         */
+        MAPPED,
+        /**
+         * libbpf's {@code ring_buffer__new}/{@code ring_buffer__poll}: one upcall
+         * into Java per record. Kept for comparison and as a fallback.
+         */
+        LIBBPF_CALLBACK
     }
 
-    static RingBuffer open(ObjectHandle handle, BpfMap map) {
-        if (map.type() != BpfMap.TYPE_RINGBUF) {
-            throw new BpfException("open ring buffer '" + map.name() + "'",
-                    "map type " + map.type() + " is not BPF_MAP_TYPE_RINGBUF (" + BpfMap.TYPE_RINGBUF + ")", 0,
-                    List.of());
-        }
+    private final RingReader reader;
+    private final LoadedObject owner;
+    private final String mapName;
+    private final Mode mode;
+
+    private RingBuffer(RingReader reader, LoadedObject owner, String mapName, Mode mode) {
+        this.reader = reader;
+        this.owner = owner;
+        this.mapName = mapName;
+        this.mode = mode;
+    }
+
+    static RingBuffer open(LoadedObject owner, ObjectHandle handle, BpfMap map, Mode mode) {
+        Objects.requireNonNull(mode, "mode");
+        String operation = "open ring buffer '" + map.name() + "' of " + handle.displayName();
+        MapTypes.require(map, BpfMap.TYPE_RINGBUF, operation);
         String what = "'" + map.name() + "' of " + handle.displayName();
-        return new RingBuffer(new CallbackRingBuffer(handle.api(), map.fd(), what), map.name());
+        RingReader reader = switch (mode) {
+            case MAPPED -> new MappedRingBuffer(map.fd(), Integer.toUnsignedLong(map.maxEntries()), what);
+            case LIBBPF_CALLBACK -> new CallbackRingBuffer(handle.api(), map.fd(), what);
+        };
+        return new RingBuffer(reader, owner, map.name(), mode);
     }
 
     /** The ring buffer map's name. */
@@ -39,22 +72,45 @@ public final class RingBuffer implements AutoCloseable {
         return mapName;
     }
 
-    /**
-     * Waits up to {@code timeout} for records, then hands each available record
-     * to {@code handler} in order. An exception from the handler stops this
-     * poll and is rethrown; the records after it stay in the ring.
-     *
-     * @return how many records were handled
-     */
-    public int poll(Duration timeout, Consumer<ByteBuffer> handler) {
-        Objects.requireNonNull(handler, "handler");
-        long ms = Math.clamp(timeout.toMillis(), 0, Integer.MAX_VALUE);
-        return ring.poll((int) ms, handler);
+    /** How this consumer reads records. */
+    public Mode mode() {
+        return mode;
     }
 
-    /** Frees the consumer. Idempotent. */
+    /**
+     * Waits up to {@code timeout} for records, then hands each available record
+     * to {@code handler} in order. Returns as soon as at least one record was
+     * handled, or when the timeout passed; {@link Duration#ZERO} only looks.
+     *
+     * <p>An exception from the handler stops this poll and is rethrown; the
+     * record it was thrown for counts as consumed, the records after it stay in
+     * the ring for the next poll.
+     *
+     * @return how many records were handled
+     * @throws IllegalStateException after {@link #close()}
+     * @throws BpfException          when waiting failed
+     */
+    public int poll(Duration timeout, Consumer<ByteBuffer> handler) {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(handler, "handler");
+        long ms = Math.clamp(timeout.toMillis(), 0, Integer.MAX_VALUE);
+        return reader.poll((int) ms, handler);
+    }
+
+    /** Records handed to a handler since this consumer was opened, including any that threw. */
+    public long consumed() {
+        return reader.consumed();
+    }
+
+    /** Frees the consumer (unmaps the ring or frees libbpf's). Idempotent. */
     @Override
     public void close() {
-        ring.close();
+        owner.disown(this);
+        reader.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RingBuffer[" + mapName + ", " + mode + "]";
     }
 }

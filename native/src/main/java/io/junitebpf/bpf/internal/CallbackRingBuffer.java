@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * would end the JVM): it is kept, the upcall returns -1 so libbpf stops, and
  * poll rethrows it.
  */
-public final class CallbackRingBuffer implements AutoCloseable {
+public final class CallbackRingBuffer implements RingReader {
 
     private final LibbpfApi api;
     private final Arena arena;
@@ -29,6 +29,7 @@ public final class CallbackRingBuffer implements AutoCloseable {
     private MemorySegment ring;
     private Consumer<ByteBuffer> handler = record -> { };
     private RuntimeException failure;
+    private long consumed;
 
     public CallbackRingBuffer(LibbpfApi api, int mapFd, String description) {
         this.api = api;
@@ -52,11 +53,7 @@ public final class CallbackRingBuffer implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits up to {@code timeoutMs} for records and hands each to {@code consumer}.
-     *
-     * @return the number of records consumed
-     */
+    @Override
     public synchronized int poll(int timeoutMs, Consumer<ByteBuffer> consumer) {
         if (ring == null) {
             throw new IllegalStateException("poll ring buffer " + description + ": closed");
@@ -79,6 +76,7 @@ public final class CallbackRingBuffer implements AutoCloseable {
 
     /** The upcall: never throws. */
     private int sample(MemorySegment ctx, MemorySegment data, long size) {
+        consumed++;
         try {
             handler.accept(data.reinterpret(size).asByteBuffer().asReadOnlyBuffer()
                     .order(java.nio.ByteOrder.nativeOrder()));
@@ -90,6 +88,11 @@ public final class CallbackRingBuffer implements AutoCloseable {
             failure = new IllegalStateException("ring buffer handler failed", t);
             return -1;
         }
+    }
+
+    @Override
+    public synchronized long consumed() {
+        return consumed;
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.junitebpf.bpf.internal;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,8 @@ public final class ObjectHandle implements AutoCloseable {
     private final MemorySegment object;
     private final Map<String, MemorySegment> programs = new LinkedHashMap<>();
     private final Map<String, MemorySegment> maps = new LinkedHashMap<>();
+    private final Map<String, Object> derived = new HashMap<>();
+    private final List<AutoCloseable> closeFirst = new ArrayList<>();
     private boolean loaded;
     private boolean closed;
 
@@ -178,12 +182,42 @@ public final class ObjectHandle implements AutoCloseable {
         }
     }
 
+    /**
+     * Something computed once from the object (its BTF, its global-data layout)
+     * and kept until close; {@code key} distinguishes the kinds.
+     */
+    @SuppressWarnings("unchecked")
+    public synchronized <T> T derived(String key, Function<ObjectHandle, T> compute) {
+        pointer();
+        Object value = derived.get(key);
+        if (value == null) {
+            value = compute.apply(this);
+            derived.put(key, value);
+        }
+        return (T) value;
+    }
+
+    /** Registers a resource that must be released before the object is (e.g. a mapping of one of its maps). */
+    public synchronized void onClose(AutoCloseable resource) {
+        pointer();
+        closeFirst.add(resource);
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        for (int i = closeFirst.size() - 1; i >= 0; i--) {
+            try {
+                closeFirst.get(i).close();
+            } catch (Exception e) {
+                // Releasing the object matters more than one failed unmap; nothing else can be done here.
+            }
+        }
+        closeFirst.clear();
+        derived.clear();
         try {
             api.objectClose(object);
         } finally {

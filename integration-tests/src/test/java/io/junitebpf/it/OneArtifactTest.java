@@ -1,0 +1,173 @@
+package io.junitebpf.it;
+
+import io.junitebpf.bpf.BpfObject;
+import io.junitebpf.bpf.LoadedObject;
+import io.junitebpf.bpf.ProcessEnvironment;
+import io.junitebpf.bpf.RingBuffer;
+import io.junitebpf.bpf.Usdt;
+import io.junitebpf.demo.SeedEvents.UsdtEvent;
+import io.junitebpf.event.EventStream;
+import io.junitebpf.event.RecordLayout;
+import io.junitebpf.junit.AttachUsdt;
+import io.junitebpf.junit.AutoAttach;
+import io.junitebpf.junit.EbpfTest;
+import io.junitebpf.junit.Events;
+import io.junitebpf.junit.Launch;
+import io.junitebpf.target.TargetProcess;
+import io.junitebpf.target.Umark;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The seed's central idea: one artifact. The BPF objects travel inside the bpf
+ * jar and are opened from memory, so no .bpf.o is ever written during a run —
+ * and opening the same bytes from a file (the one copy this class makes on
+ * purpose) gives the same events.
+ */
+@EbpfTest(objects = "bpf/usdt.bpf.o", strict = EbpfTest.Strictness.STRICT)
+class OneArtifactTest {
+
+    private static final List<String> OBJECTS = List.of("bpf/trace_execve.bpf.o", "bpf/probe_execve.bpf.o",
+            "bpf/uprobe.bpf.o", "bpf/usdt.bpf.o");
+    private static final int ROUNDS = 5;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** The copies this class writes on purpose, which the scan must not count. */
+    private static final Set<Path> WRITTEN_HERE = ConcurrentHashMap.newKeySet();
+
+    @Test
+    void objectsComeFromTheJarAndNoBpfObjectIsWrittenDuringTheRun(LoadedObject loaded) throws IOException {
+        for (String object : OBJECTS) {
+            URL url = getClass().getClassLoader().getResource(object);
+            assertThat(url).as("classpath resource %s", object).isNotNull();
+            assertThat(url.getProtocol()).as("%s is read from a jar (was the bpf module packaged?)", url)
+                    .isEqualTo("jar");
+        }
+        assertThat(loaded.name()).as("the object the extension loaded from those bytes").isEqualTo("usdt");
+
+        Instant runStarted = ProcessHandle.current().info().startInstant().orElseThrow();
+        List<Path> roots = writableAreas();
+        Path bpfBuild = projectRoot().resolve("bpf").resolve("target");
+        List<String> found = new ArrayList<>();
+        for (Path root : roots) {
+            found.addAll(bpfObjectsWrittenSince(root, runStarted, bpfBuild));
+        }
+        assertThat(found).as("*.bpf.o files written since this test JVM started (%s), under %s (%s excluded: "
+                + "the bpf module builds the jar there)", runStarted, roots, bpfBuild).isEmpty();
+    }
+
+    @Test
+    @AttachUsdt(program = "func_usdt1", probe = "groupa:probe1")
+    @AutoAttach(program = "func_usdt2")
+    void openFileOnTheSameBytesGivesTheSameEvents(
+            @Launch(args = {"--count", "" + ROUNDS, "--interval", "10"}) TargetProcess umark,
+            @Events EventStream<UsdtEvent> fromMemory, @TempDir Path dir) throws IOException {
+        Path file = dir.resolve("usdt.bpf.o");
+        WRITTEN_HERE.add(file);
+        Files.write(file, resource("bpf/usdt.bpf.o"));
+        ProcessEnvironment.prependToPath(umark.executable().getParent());
+        List<UsdtEvent> fromFile = new CopyOnWriteArrayList<>();
+        try (LoadedObject object = BpfObject.openFile(file).load()) {
+            object.program("func_usdt1").attachUsdt(Usdt.of(umark.executable(), "groupa", "probe1")
+                    .withPid(umark.pid()));
+            object.program("func_usdt2").attach();
+            RecordLayout<UsdtEvent> layout = RecordLayout.of(UsdtEvent.class, object.btf());
+            RingBuffer ring = object.ringBuffer("events");
+            umark.release();
+            assertThat(umark.waitFor(TIMEOUT)).as("umark ends after %d rounds: %s", ROUNDS, umark.describeExit())
+                    .isTrue();
+            while (ring.poll(Duration.ofMillis(100), r -> fromFile.add(layout.decode(r))) > 0) {
+                // drain what the run wrote
+            }
+        }
+        List<UsdtEvent> fromBytes = fromMemory.fromProcess(umark.pid()).awaitCount(2 * ROUNDS, TIMEOUT);
+        assertThat(withoutTimestamps(fromFile.stream().filter(e -> e.task().tgid() == umark.pid()).toList()))
+                .as("events of the object opened from %s, against those of the same bytes opened from memory", file)
+                .hasSize(2 * ROUNDS)
+                .containsExactlyElementsOf(withoutTimestamps(fromBytes));
+    }
+
+    /** Everything but the timestamps, which differ by the time between the two programs' runs. */
+    private static List<String> withoutTimestamps(List<UsdtEvent> events) {
+        return events.stream().map(e -> e.line().replaceFirst(" \\d+ ", " <t> ")).toList();
+    }
+
+    /** Where a run can write: temporary directories, the working directory, the caches, the build outputs. */
+    private static List<Path> writableAreas() {
+        Set<Path> areas = new LinkedHashSet<>();
+        for (String dir : new String[] {System.getProperty("java.io.tmpdir"), "/tmp", "/var/tmp", "/dev/shm",
+                System.getProperty("user.dir")}) {
+            areas.add(Path.of(dir).toAbsolutePath().normalize());
+        }
+        areas.add(Umark.executable().getParent().getParent()); // the target cache the umark build writes to
+        try (var modules = Files.list(projectRoot())) {
+            modules.map(m -> m.resolve("target")).filter(Files::isDirectory).forEach(areas::add);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return areas.stream().filter(Files::isDirectory).toList();
+    }
+
+    private static List<String> bpfObjectsWrittenSince(Path root, Instant since, Path excluded) throws IOException {
+        List<String> found = new ArrayList<>();
+        FileTime after = FileTime.from(since);
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                return dir.startsWith(excluded) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (file.getFileName().toString().endsWith(".bpf.o") && !WRITTEN_HERE.contains(file)
+                        && attrs.lastModifiedTime().compareTo(after) >= 0) {
+                    found.add(file + " (modified " + attrs.lastModifiedTime() + ")");
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE; // unreadable or gone: not ours
+            }
+        });
+        return found;
+    }
+
+    /** The reactor root: the parent of this module's directory. */
+    private static Path projectRoot() {
+        Path module = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        Path root = module.getParent();
+        if (root == null || !Files.isRegularFile(root.resolve("bpf/pom.xml"))) {
+            throw new IllegalStateException("run from the integration-tests module (user.dir " + module + ")");
+        }
+        return root;
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = OneArtifactTest.class.getClassLoader().getResourceAsStream(name)) {
+            assertThat(in).as("classpath resource %s", name).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+}

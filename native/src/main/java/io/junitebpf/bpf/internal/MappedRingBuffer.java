@@ -1,0 +1,174 @@
+package io.junitebpf.bpf.internal;
+
+import io.junitebpf.bpf.BpfException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A ring buffer consumer that reads the kernel's memory-mapped
+ * {@code BPF_MAP_TYPE_RINGBUF} from Java: no copy and no upcall per record.
+ *
+ * <p>The layout is the kernel's (kernel/bpf/ringbuf.c): at map offset 0 one
+ * page holding the consumer position, the only page user space may write; at
+ * offset one page the producer position page, followed by the data area mapped
+ * twice in a row, so a record that wraps around the end is still contiguous.
+ * Positions are free-running byte counters; {@code position & (size - 1)} is the
+ * offset in the data area. Each record starts with an 8-byte header: a u32
+ * length whose bit 31 says "reserved, not committed yet" (BUSY) and bit 30 "the
+ * producer discarded it" (DISCARD), then a u32 page offset the kernel uses.
+ * Records are 8-byte aligned.
+ *
+ * <p>The memory ordering follows libbpf's {@code ringbuf_process_ring}: the
+ * producer position and each header are read with acquire semantics (the
+ * kernel publishes both with release stores, so the record's bytes are visible
+ * once its header says committed), and the consumer position is published with
+ * a release store after each record, which tells the kernel the space is free.
+ *
+ * <p>Waiting uses epoll on the map fd, but only when the ring is empty: as long
+ * as there is data, poll costs no system call at all.
+ */
+public final class MappedRingBuffer implements RingReader {
+
+    private static final int BUSY_BIT = 1 << 31;
+    private static final int DISCARD_BIT = 1 << 30;
+    private static final int HEADER_SIZE = 8;
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private final String description;
+    private final long mask;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment consumerPage;
+    private final MemorySegment producerPage;
+    private final MemorySegment data;
+    /** {@link #data} as one read-only buffer, sliced per record; null for rings over 1 GiB. */
+    private final ByteBuffer dataView;
+    private final Epoll epoll;
+    private long consumed;
+    private boolean closed;
+
+    /**
+     * Maps the ring buffer map behind {@code mapFd}.
+     *
+     * @param dataSize the map's max_entries: the data area's size, a power-of-2 multiple of the page size
+     */
+    public MappedRingBuffer(int mapFd, long dataSize, String description) {
+        this.description = description;
+        String operation = "open ring buffer " + description;
+        long pageSize = Syscalls.pageSize();
+        if (dataSize <= 0 || Long.bitCount(dataSize) != 1 || dataSize % pageSize != 0) {
+            throw new BpfException(operation, "data size " + dataSize
+                    + " is not a power-of-2 multiple of the page size " + pageSize, 0, List.of());
+        }
+        this.mask = dataSize - 1;
+        try {
+            consumerPage = map(mapFd, pageSize, Syscalls.PROT_READ | Syscalls.PROT_WRITE, 0, operation);
+            producerPage = map(mapFd, pageSize + 2 * dataSize, Syscalls.PROT_READ, pageSize, operation)
+                    .asReadOnly();
+            data = producerPage.asSlice(pageSize);
+            dataView = data.byteSize() <= Integer.MAX_VALUE ? data.asByteBuffer() : null;
+            epoll = new Epoll(mapFd, "ring buffer " + description);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** mmap with munmap tied to the arena, so closing the arena unmaps everything mapped so far. */
+    private MemorySegment map(int fd, long length, int prot, long offset, String operation) {
+        long address = Syscalls.mmap(length, prot, fd, offset, operation);
+        return MemorySegment.ofAddress(address).reinterpret(length, arena, s -> Syscalls.munmap(address, length));
+    }
+
+    @Override
+    public synchronized int poll(int timeoutMs, Consumer<ByteBuffer> handler) {
+        if (closed) {
+            throw new IllegalStateException("poll ring buffer " + description + ": closed");
+        }
+        int n = drain(handler);
+        if (n > 0 || timeoutMs == 0) {
+            return n;
+        }
+        long deadline = System.nanoTime() + Math.max(0, timeoutMs) * 1_000_000L;
+        while (true) {
+            int wait = timeoutMs < 0 ? -1 : (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+            if (!epoll.await(wait)) {
+                // producers that submit with BPF_RB_NO_WAKEUP never make the fd ready: look once more
+                return drain(handler);
+            }
+            n = drain(handler);
+            if (n > 0 || (timeoutMs >= 0 && System.nanoTime() >= deadline)) {
+                return n;
+            }
+            // Readable but nothing handed over: only discarded records, or a record
+            // reserved but not yet committed (the producer commits within microseconds).
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Hands over every committed record, stopping at the first one still being written. */
+    private int drain(Consumer<ByteBuffer> handler) {
+        long consumerPos = (long) LONG.getAcquire(consumerPage, 0L);
+        int count = 0;
+        boolean progress;
+        do {
+            progress = false;
+            long producerPos = (long) LONG.getAcquire(producerPage, 0L);
+            while (consumerPos < producerPos) {
+                long offset = consumerPos & mask;
+                int header = (int) INT.getAcquire(data, offset);
+                if ((header & BUSY_BIT) != 0) {
+                    return count;
+                }
+                int length = header & ~(BUSY_BIT | DISCARD_BIT);
+                progress = true;
+                consumerPos += (HEADER_SIZE + length + 7) & ~7L;
+                if ((header & DISCARD_BIT) == 0) {
+                    consumed++;
+                    try {
+                        handler.accept(record(offset + HEADER_SIZE, length));
+                    } finally {
+                        // also when the handler threw: that record is consumed, the rest stay
+                        LONG.setRelease(consumerPage, 0L, consumerPos);
+                    }
+                    count++;
+                } else {
+                    LONG.setRelease(consumerPage, 0L, consumerPos);
+                }
+            }
+        } while (progress);
+        return count;
+    }
+
+    private ByteBuffer record(long offset, int length) {
+        ByteBuffer view = dataView != null ? dataView.slice((int) offset, length)
+                : data.asSlice(offset, length).asByteBuffer();
+        return view.order(ByteOrder.nativeOrder());
+    }
+
+    @Override
+    public synchronized long consumed() {
+        return consumed;
+    }
+
+    /** Unmaps the ring and closes the epoll instance. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            epoll.close();
+        } finally {
+            arena.close();
+        }
+    }
+}

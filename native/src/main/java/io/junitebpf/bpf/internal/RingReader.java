@@ -1,0 +1,30 @@
+package io.junitebpf.bpf.internal;
+
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+
+/**
+ * One way of consuming a BPF ring buffer map: libbpf's callbacks
+ * ({@link CallbackRingBuffer}) or the Java reader of the mapped pages
+ * ({@link MappedRingBuffer}). Both keep the same contract, so tests can compare them.
+ */
+public interface RingReader extends AutoCloseable {
+
+    /**
+     * Waits up to {@code timeoutMs} (-1: forever) for records, then hands each
+     * committed, non-discarded record to {@code handler} in ring order as a
+     * read-only, native-order buffer valid only during the call. When the
+     * handler throws, the record it threw on counts as consumed, the rest stay
+     * in the ring, and the exception propagates.
+     *
+     * @return the number of records handed over
+     */
+    int poll(int timeoutMs, Consumer<ByteBuffer> handler);
+
+    /** Records handed to a handler since the ring was opened, including one that threw. */
+    long consumed();
+
+    /** Frees the consumer. Idempotent. */
+    @Override
+    void close();
+}
