@@ -1,6 +1,7 @@
 package io.junitebpf.demo;
 
 import io.junitebpf.bpf.BpfObject;
+import io.junitebpf.bpf.FeatureUnavailableException;
 import io.junitebpf.bpf.LoadedObject;
 import io.junitebpf.bpf.ProcessEnvironment;
 import io.junitebpf.bpf.Uprobe;
@@ -54,7 +55,15 @@ final class UmarkRun {
              TargetProcess umark = Umark.launchGated(count, INTERVAL)) {
             bpf.program("func_usdt1").attachUsdt(Usdt.of(umark.executable(), "groupa", "probe1")
                     .withPid(umark.pid()));
-            bpf.program("func_usdt2").attach();
+            try {
+                bpf.program("func_usdt2").attach();
+            } catch (FeatureUnavailableException e) {
+                // kernels before 5.15: no cookies, so the SEC() attach for all processes cannot work on a PIE umark
+                System.err.println("usdt_test: " + e.getMessage() + "; attaching groupb:probe2 to pid "
+                        + umark.pid() + " instead");
+                bpf.program("func_usdt2").attachUsdt(Usdt.of(umark.executable(), "groupb", "probe2")
+                        .withPid(umark.pid()));
+            }
             return print(bpf, UsdtEvent.class, e -> e.task().tgid(), UsdtEvent::line, 2, count, umark, out);
         }
     }

@@ -106,7 +106,7 @@ class DemoTest {
 
     @Test
     void theScriptRejectsBadArgumentsBeforeBuilding() throws Exception {
-        Path script = Path.of(System.getProperty("user.dir")).resolveSibling("scripts").resolve("demo");
+        Path script = ProjectRoot.get().resolve("scripts").resolve("demo");
         assertThat(script).isExecutable();
         Process process = new ProcessBuilder(script.toString(), "--count", "zero").redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

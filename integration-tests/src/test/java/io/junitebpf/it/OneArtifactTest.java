@@ -154,14 +154,8 @@ class OneArtifactTest {
         return found;
     }
 
-    /** The reactor root: the parent of this module's directory. */
     private static Path projectRoot() {
-        Path module = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        Path root = module.getParent();
-        if (root == null || !Files.isRegularFile(root.resolve("bpf/pom.xml"))) {
-            throw new IllegalStateException("run from the integration-tests module (user.dir " + module + ")");
-        }
-        return root;
+        return ProjectRoot.get();
     }
 
     private static byte[] resource(String name) throws IOException {

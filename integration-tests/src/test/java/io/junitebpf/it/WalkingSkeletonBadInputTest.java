@@ -44,7 +44,7 @@ class WalkingSkeletonBadInputTest {
     }
 
     @Test
-    void aTruncatedObjectFailsInLibbpfWithItsLog() throws Exception {
+    void aTruncatedObjectIsRefusedBeforeLibbpfCanCrashOnIt() throws Exception {
         byte[] whole;
         try (var in = getClass().getClassLoader().getResourceAsStream("bpf/usdt.bpf.o")) {
             whole = in.readAllBytes();
@@ -52,8 +52,8 @@ class WalkingSkeletonBadInputTest {
         byte[] head = java.util.Arrays.copyOf(whole, 256);
         assertThatThrownBy(() -> BpfObject.open(head, "usdt-truncated.bpf.o"))
                 .isInstanceOf(BpfException.class)
-                .hasMessageStartingWith("open object usdt-truncated.bpf.o: failed")
-                .satisfies(e -> assertThat(((BpfException) e).log()).isNotEmpty());
+                .hasMessageStartingWith("open object usdt-truncated.bpf.o: malformed ELF")
+                .hasMessageContaining("truncated");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.junitebpf.junit;
 
 import io.junitebpf.bpf.BpfObject;
+import io.junitebpf.bpf.FeatureUnavailableException;
 import io.junitebpf.bpf.LibbpfLog;
 import io.junitebpf.bpf.LoadedObject;
 import io.junitebpf.bpf.ProcessEnvironment;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.opentest4j.TestAbortedException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,6 +119,10 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
 
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        if (failure instanceof FeatureUnavailableException missing && !missing.expected()) {
+            // an honest limit of this kernel, found while running: skip with the reason
+            throw new TestAbortedException("junit-ebpf: " + missing.getMessage(), missing);
+        }
         String diagnostics = Diagnostics.of(context);
         if (diagnostics.isEmpty()) {
             throw failure;

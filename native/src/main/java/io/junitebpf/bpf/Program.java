@@ -49,7 +49,83 @@ public final class Program {
      * without a directory in a uprobe or USDT section is looked up on PATH by libbpf.
      */
     public Link attach() {
-        return link(attacher.auto("its SEC(\"" + section() + "\")"));
+        String section = section();
+        String target = "its SEC(\"" + section + "\")";
+        precheckSection(section, target);
+        return link(attacher.auto(target));
+    }
+
+    /**
+     * For {@code usdt/BINARY:PROVIDER:NAME} and {@code u[ret]probe/BINARY:FUNCTION}
+     * sections, finds the binary as libbpf would (PATH for a bare name) and checks
+     * the probe exists, so a typo is reported with what the binary does have.
+     */
+    private void precheckSection(String section, String target) {
+        int slash = section.indexOf('/');
+        if (slash < 0) {
+            return;
+        }
+        String kind = section.substring(0, slash);
+        String[] parts = section.substring(slash + 1).split(":");
+        boolean usdt = kind.equals("usdt") && parts.length == 3;
+        boolean uprobe = (kind.equals("uprobe") || kind.equals("uretprobe")) && parts.length == 2
+                && !parts[1].contains("+") && !parts[1].startsWith("0x");
+        if (!usdt && !uprobe) {
+            return;
+        }
+        java.util.Optional<java.nio.file.Path> binary = resolveBinary(parts[0]);
+        if (binary.isEmpty()) {
+            if (!parts[0].contains("/") && !parts[0].contains(".so")) {
+                throw new BpfException("attach program '" + name + "' to " + target, "binary '" + parts[0]
+                        + "' not found on PATH (" + ProcessEnvironment.path() + ")", 0, List.of());
+            }
+            return;
+        }
+        if (usdt) {
+            precheck(target, () -> ElfFile.read(binary.get()).usdtProbe(parts[1], parts[2]));
+            requireCookiesForPositionIndependent(binary.get());
+        } else {
+            precheck(target, () -> ElfFile.read(binary.get()).fileOffset(parts[1]));
+        }
+    }
+
+    /**
+     * Without BPF cookies (kernels before 5.15) libbpf cannot tell USDT call
+     * sites apart in a position-independent binary for all processes at once.
+     */
+    private static void requireCookiesForPositionIndependent(java.nio.file.Path binary) {
+        if (KernelFeatures.has(KernelFeature.BPF_COOKIE)) {
+            return;
+        }
+        boolean pie;
+        try {
+            pie = ElfFile.read(binary).header().type() == io.junitebpf.elf.ElfHeader.Type.DYN;
+        } catch (ElfException e) {
+            return; // libbpf will report the file
+        }
+        if (pie) {
+            throw new FeatureUnavailableException(KernelFeature.BPF_COOKIE, "USDT in the position-independent "
+                    + binary + " for all processes needs BPF cookies, which Linux " + KernelVersion.running()
+                    + " lacks; attach per pid (Usdt.withPid) or build the target -no-pie",
+                    KernelFeatures.expected(KernelFeature.BPF_COOKIE));
+        }
+    }
+
+    private static java.util.Optional<java.nio.file.Path> resolveBinary(String binary) {
+        if (binary.contains("/")) {
+            java.nio.file.Path p = java.nio.file.Path.of(binary);
+            return Files.isRegularFile(p) ? java.util.Optional.of(p) : java.util.Optional.empty();
+        }
+        if (binary.contains(".so")) {
+            return java.util.Optional.empty(); // libbpf searches the library paths; leave it to libbpf
+        }
+        for (String dir : ProcessEnvironment.path().split(":")) {
+            java.nio.file.Path p = java.nio.file.Path.of(dir.isEmpty() ? "." : dir, binary);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return java.util.Optional.of(p);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Attaches a uprobe or uretprobe ({@code bpf_program__attach_uprobe_opts}). */
@@ -69,6 +145,9 @@ public final class Program {
         requireFile(usdt.binary().toString(), usdt.toString());
         if (usdt.binary().toString().contains("/")) {
             precheck(usdt.toString(), () -> ElfFile.read(usdt.binary()).usdtProbe(usdt.provider(), usdt.name()));
+            if (usdt.pid() == -1) {
+                requireCookiesForPositionIndependent(usdt.binary());
+            }
         }
         return link(attacher.usdt(usdt.binary().toString(), usdt.provider(), usdt.name(), usdt.pid(), usdt.cookie(),
                 usdt.toString()));

@@ -1,0 +1,34 @@
+package io.junitebpf.junit;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The user guide's snippets are regions of tests that compile and run: keep them identical. */
+class DocsTest {
+
+    private static final Pattern SNIPPET = Pattern.compile(
+            "<!-- snippet: (\\S+)#(\\S+) -->\\n```java\\n(.*?)\\n```", Pattern.DOTALL);
+
+    @Test
+    void everyGuideSnippetIsARegionOfARunningTest() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        Matcher m = SNIPPET.matcher(readme);
+        int count = 0;
+        while (m.find()) {
+            count++;
+            String source = Files.readString(Path.of(m.group(1)));
+            Matcher region = Pattern.compile("// guide:" + Pattern.quote(m.group(2)) + "\\n(.*?)\\n\\s*// end:"
+                    + Pattern.quote(m.group(2)), Pattern.DOTALL).matcher(source);
+            assertThat(region.find()).as("region %s in %s", m.group(2), m.group(1)).isTrue();
+            assertThat(m.group(3)).as("README snippet %s#%s", m.group(1), m.group(2))
+                    .isEqualTo(region.group(1).stripIndent());
+        }
+        assertThat(count).as("snippets in README.md").isGreaterThanOrEqualTo(4);
+    }
+}

@@ -1,0 +1,46 @@
+package io.junitebpf.bpf;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The module's boundaries: FFM only in bpf.internal, no raw segments in the public API, no JUnit. */
+class ArchitectureTest {
+
+    private static final JavaClasses NATIVE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.junitebpf");
+
+    @Test
+    void onlyTheInternalPackageUsesTheForeignFunctionApi() {
+        noClasses().that().resideOutsideOfPackage("io.junitebpf.bpf.internal..")
+                .should().dependOnClassesThat().resideInAPackage("java.lang.foreign..")
+                .check(NATIVE);
+    }
+
+    @Test
+    void publicMethodsNeverExposeMemorySegments() {
+        methods().that().arePublic().and().areDeclaredInClassesThat().resideOutsideOfPackage("..internal..")
+                .should().notHaveRawReturnType(MemorySegment.class)
+                .andShould().notHaveRawParameterTypes(MemorySegment.class)
+                .check(NATIVE);
+    }
+
+    @Test
+    void theBindingKnowsNothingOfJunit() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("org.junit..").check(NATIVE);
+    }
+
+    @Test
+    void elfAndBtfReadersArePureJava() {
+        noClasses().that().resideInAnyPackage("io.junitebpf.elf..", "io.junitebpf.btf..")
+                .should().dependOnClassesThat().resideInAPackage("io.junitebpf.bpf..")
+                .check(NATIVE);
+    }
+}
