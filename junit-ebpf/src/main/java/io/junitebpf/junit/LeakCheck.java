@@ -1,5 +1,6 @@
 package io.junitebpf.junit;
 
+import io.junitebpf.bpf.KernelObjects;
 import io.junitebpf.bpf.LoadedObject;
 import io.junitebpf.target.TargetProcess;
 
@@ -8,14 +9,18 @@ import java.util.List;
 
 /**
  * The strict mode's check that a scope left nothing behind: every object it
- * loaded is closed (which detaches its links and frees its ring buffers), and
- * every process it launched is gone. Per scope, so it holds under parallel
+ * loaded is closed (which detaches its links and frees its ring buffers), the
+ * kernel no longer has any of its programs (by id: a program outlives its
+ * object only through a link or fd someone kept), and every process it
+ * launched is gone. Per scope, so it holds under parallel
  * execution, where process-wide counts would see other tests' resources.
  */
 final class LeakCheck {
 
     private final String scope;
     private final List<LoadedObject> objects = new ArrayList<>();
+    private final List<String> programs = new ArrayList<>();
+    private final List<Integer> programIds = new ArrayList<>();
 
     LeakCheck(String scope) {
         this.scope = scope;
@@ -23,6 +28,13 @@ final class LeakCheck {
 
     void track(LoadedObject object) {
         objects.add(object);
+        for (var program : object.programs()) {
+            int id = program.id();
+            if (id > 0) {
+                programs.add(program.name());
+                programIds.add(id);
+            }
+        }
     }
 
     void verify(List<TargetProcess> processes) {
@@ -36,6 +48,12 @@ final class LeakCheck {
             if (process.isAlive() || java.nio.file.Files.exists(java.nio.file.Path.of("/proc",
                     Integer.toString(process.pid()), "exe")) && isSame(process)) {
                 leaks.add(process + " is still running");
+            }
+        }
+        for (int i = 0; i < programIds.size(); i++) {
+            if (KernelObjects.program(programIds.get(i)).isPresent()) {
+                leaks.add("program '" + programs.get(i) + "' (id " + programIds.get(i)
+                        + ") is still in the kernel (a link or fd outlived the test)");
             }
         }
         if (!leaks.isEmpty()) {

@@ -38,6 +38,19 @@ public final class Program {
         return handle.withArena(a -> handle.api().programSection(handle.program(name)));
     }
 
+    /**
+     * The program's kernel id (as {@code bpftool prog} shows it), or -1 when it
+     * was not loaded. Used to check that nothing keeps it alive after close.
+     */
+    public int id() {
+        int fd = handle.withArena(a -> handle.api().programFd(handle.program(name)));
+        if (fd < 0) {
+            return -1;
+        }
+        return new io.junitebpf.bpf.internal.KernelIds(handle.api())
+                .infoByFd(io.junitebpf.bpf.internal.KernelIds.Kind.PROG, fd, "program '" + name + "'").id();
+    }
+
     /** Whether the program was loaded (autoload on). */
     public boolean loaded() {
         return handle.withArena(a -> handle.api().programFd(handle.program(name)) >= 0);

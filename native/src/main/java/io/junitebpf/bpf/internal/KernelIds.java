@@ -84,25 +84,34 @@ public final class KernelIds {
                         "failed (it needs CAP_SYS_ADMIN)", -fd, List.of());
             }
             try {
-                MemorySegment info = arena.allocate(INFO_SIZE, 8);
-                MemorySegment length = arena.allocate(JAVA_INT);
-                length.set(JAVA_INT, 0, INFO_SIZE);
-                int rc = (int) lib.function("bpf_obj_get_info_by_fd", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
-                        ADDRESS, ADDRESS), "0.0.1").invokeExact(fd, info, length);
-                if (rc < 0) {
-                    throw new BpfException("read info of kernel " + kind.name().toLowerCase(java.util.Locale.ROOT)
-                            + " " + id, "BPF_OBJ_GET_INFO_BY_FD failed", -rc, List.of());
-                }
-                String name = switch (kind) {
-                    case PROG -> cString(info.asSlice(PROG_NAME_OFFSET, 16));
-                    case MAP -> cString(info.asSlice(MAP_NAME_OFFSET, 16));
-                    case LINK -> "";
-                };
-                return Optional.of(new Info(info.get(JAVA_INT, 0), info.get(JAVA_INT, 4), info.get(JAVA_INT, 8), name));
+                return Optional.of(infoByFd(kind, fd, "kernel " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                        + " " + id));
             } finally {
                 int closed = (int) CLOSE.invokeExact(fd);
                 assert closed == 0;
             }
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
+    }
+
+    /** The info of an object we hold an fd of (the fd stays open). */
+    public Info infoByFd(Kind kind, int fd, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(INFO_SIZE, 8);
+            MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, INFO_SIZE);
+            int rc = (int) lib.function("bpf_obj_get_info_by_fd", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+                    ADDRESS, ADDRESS), "0.0.1").invokeExact(fd, info, length);
+            if (rc < 0) {
+                throw new BpfException("read info of " + what, "BPF_OBJ_GET_INFO_BY_FD failed", -rc, List.of());
+            }
+            String name = switch (kind) {
+                case PROG -> cString(info.asSlice(PROG_NAME_OFFSET, 16));
+                case MAP -> cString(info.asSlice(MAP_NAME_OFFSET, 16));
+                case LINK -> "";
+            };
+            return new Info(info.get(JAVA_INT, 0), info.get(JAVA_INT, 4), info.get(JAVA_INT, 8), name);
         } catch (Throwable t) {
             throw Errors.rethrow(t);
         }
