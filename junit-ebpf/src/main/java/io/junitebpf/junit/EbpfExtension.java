@@ -36,6 +36,8 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
     @Override
     public void beforeAll(ExtensionContext context) {
         Settings settings = Settings.require(context);
+        context.publishReportEntry("junit.ebpf.environment", "Linux " + io.junitebpf.bpf.KernelVersion.release()
+                + ", " + io.junitebpf.bpf.Libbpf.system());
         if (settings.lifecycle() == EbpfTest.Lifecycle.PER_CLASS) {
             load(context, settings);
         }

@@ -129,7 +129,32 @@ final class EbpfParameterResolver implements ParameterResolver {
         return stream;
     }
 
+    /** A ring buffer, or a perf event array (kernels before 5.8, and the article's perf-buffer loaders). */
     private static EventSource ringSource(LoadedObject object, String map, String resource) {
+        if (object.map(map).type() == BpfMap.TYPE_PERF_EVENT_ARRAY) {
+            io.junitebpf.bpf.PerfBuffer perf = object.perfBuffer(map);
+            return new EventSource() {
+                @Override
+                public int poll(Duration timeout, Consumer<ByteBuffer> handler) {
+                    return perf.poll(timeout, handler);
+                }
+
+                @Override
+                public long lost() {
+                    return perf.lost();
+                }
+
+                @Override
+                public String describe() {
+                    return "perf buffer '" + map + "' of " + resource;
+                }
+
+                @Override
+                public void close() {
+                    perf.close();
+                }
+            };
+        }
         io.junitebpf.bpf.RingBuffer ring = object.ringBuffer(map);
         return new EventSource() {
             @Override

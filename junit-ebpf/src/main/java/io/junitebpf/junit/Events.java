@@ -7,7 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Injects an {@code EventStream<T>} reading a ring buffer map, decoding each
+ * Injects an {@code EventStream<T>} reading a ring buffer map (or a perf event
+ * array, for kernels before 5.8: its lost samples count in the stream's lost()), decoding each
  * record into the record type {@code T}, checked against the object's BTF
  * (the struct is named by {@code @CStruct} on {@code T}, or {@code T}'s name in snake case).
  */
@@ -16,7 +17,7 @@ import java.lang.annotation.Target;
 @Target({ElementType.PARAMETER, ElementType.FIELD})
 public @interface Events {
 
-    /** The ring buffer map's name. */
+    /** The ring buffer (or perf event array) map's name. */
     String value() default "events";
 
     /** The object resource, when the test class loads more than one. */
