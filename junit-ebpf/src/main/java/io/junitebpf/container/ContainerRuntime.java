@@ -156,6 +156,7 @@ public final class ContainerRuntime implements AutoCloseable {
         command.add("-D" + ContainerConfig.RUNTIME_PROPERTY_NAME + "=" + RuntimeMode.IN_PROCESS.value());
         System.getProperties().stringPropertyNames().stream().sorted()
                 .filter(k -> k.startsWith("junit.ebpf.") && !k.equals(ContainerConfig.RUNTIME_PROPERTY_NAME)
+                        && !k.startsWith("junit.ebpf.simulate.")
                         && !k.startsWith("junit.ebpf.container."))
                 .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()

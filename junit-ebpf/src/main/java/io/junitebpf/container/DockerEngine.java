@@ -3,18 +3,35 @@ package io.junitebpf.container;
 import com.github.dockerjava.api.DockerClient;
 import org.testcontainers.DockerClientFactory;
 
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * The Docker engine as Testcontainers finds it (DOCKER_HOST, {@code docker.host} in
  * {@code ~/.testcontainers.properties}, the default socket, ...), probed once per JVM.
  *
- * <p>Two Testcontainers settings are read from the environment only (version 1.21): without a registry,
- * {@code TESTCONTAINERS_RYUK_DISABLED=true} is needed because the Ryuk image cannot be pulled. junit-ebpf
- * does not rely on Ryuk: it labels its containers and removes them itself ({@link ContainerReaper}).
+ * <p>Two Testcontainers settings are read from the environment only (version 1.21, {@code System.getenv}; not
+ * from {@code ~/.testcontainers.properties}): without a registry {@code TESTCONTAINERS_RYUK_DISABLED=true}
+ * (the Ryuk image cannot be pulled), and inside a container {@code TESTCONTAINERS_HOST_OVERRIDE=localhost}
+ * (else it looks for the engine's address with a helper image). Without them Testcontainers retries pulls for
+ * minutes; the probe gives up after {@value #DEFAULT_ENGINE_TIMEOUT_SECONDS} s and says which one is missing.
+ * junit-ebpf does not rely on Ryuk: it labels its containers and removes them itself ({@link ContainerReaper}).
  */
 public final class DockerEngine {
 
+    /** Seconds to wait for Testcontainers to connect to the engine (default 30). */
+    public static final String ENGINE_TIMEOUT_PROPERTY_NAME = "junit.ebpf.container.engine-timeout";
+
+    private static final long DEFAULT_ENGINE_TIMEOUT_SECONDS = 30;
+    private static final String RYUK_HINT = "where no registry is reachable set TESTCONTAINERS_RYUK_DISABLED=true"
+            + " (an environment variable: Testcontainers 1.21 reads it nowhere else); junit-ebpf removes its"
+            + " containers by label itself";
     private static final System.Logger LOG = System.getLogger(DockerEngine.class.getName());
     private static volatile Optional<String> problem;
 
@@ -45,23 +62,81 @@ public final class DockerEngine {
     }
 
     private static Optional<String> probe() {
-        try {
-            DockerClient client = DockerClientFactory.instance().client();
-            String version = client.versionCmd().exec().getVersion();
-            LOG.log(System.Logger.Level.INFO, "Docker engine {0} answers", version);
-            ContainerReaper.removeOrphans(client);
-            return Optional.empty();
-        } catch (RuntimeException | LinkageError e) {
-            String detail = rootMessage(e);
-            if (detail.toLowerCase(java.util.Locale.ROOT).contains("ryuk")
-                    || String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("ryuk")) {
-                return Optional.of("Testcontainers could not start its Ryuk container (" + detail
-                        + "); without a registry set TESTCONTAINERS_RYUK_DISABLED=true — junit-ebpf removes its"
-                        + " containers by label itself");
+        // Testcontainers can wait minutes before failing (Ryuk or helper image pulls retried until pull.timeout
+        // where no registry answers): connect on a daemon thread and give up after a bounded wait
+        long timeoutSeconds = engineTimeoutSeconds();
+        CompletableFuture<Optional<String>> connect = new CompletableFuture<>();
+        Thread connector = Thread.ofPlatform().daemon().name("junit-ebpf docker probe").start(() -> {
+            try {
+                connect.complete(connect());
+            } catch (Throwable e) {
+                connect.complete(Optional.of(explain(e)));
             }
-            return Optional.of("no Docker engine reachable (" + detail + "; start one, e.g. scripts/docker-engine,"
-                    + " or point DOCKER_HOST or docker.host in ~/.testcontainers.properties at it)");
+        });
+        try {
+            return connect.get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            return Optional.of(stuck(connector, timeoutSeconds));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted while connecting to the Docker engine");
+        } catch (ExecutionException e) {
+            return Optional.of(explain(e.getCause()));
         }
+    }
+
+    private static Optional<String> connect() {
+        DockerClient client = DockerClientFactory.instance().client();
+        String version = client.versionCmd().exec().getVersion();
+        LOG.log(System.Logger.Level.INFO, "Docker engine {0} answers", version);
+        int removed = ContainerReaper.removeOrphans(client);
+        if (removed > 0) {
+            LOG.log(System.Logger.Level.INFO, "removed {0} container(s) left by killed JVMs", removed);
+        }
+        return Optional.empty();
+    }
+
+    private static String explain(Throwable e) {
+        String detail = rootMessage(e);
+        if (detail.toLowerCase(Locale.ROOT).contains("ryuk")) {
+            return "Testcontainers could not start its Ryuk container (" + detail + "); " + RYUK_HINT;
+        }
+        return "no Docker engine reachable (" + detail + "; start one, e.g. scripts/docker-engine, or point"
+                + " DOCKER_HOST or docker.host in ~/.testcontainers.properties at it)";
+    }
+
+    /** What the connecting thread is stuck on, as a hint. */
+    private static String stuck(Thread connector, long timeoutSeconds) {
+        String stack = Arrays.stream(connector.getStackTrace()).map(StackTraceElement::toString)
+                .collect(Collectors.joining("\n"));
+        String prefix = "Testcontainers did not connect to the Docker engine within " + timeoutSeconds + " s ("
+                + ENGINE_TIMEOUT_PROPERTY_NAME + ")";
+        if (stack.contains("RyukResourceReaper")) {
+            return prefix + ": it is trying to pull and start its Ryuk container; " + RYUK_HINT;
+        }
+        if (stack.contains("DockerClientConfigUtils") || stack.contains("getDockerHostIpAddress")) {
+            return prefix + ": it runs in a container (/.dockerenv) and tries to find the engine's address with a"
+                    + " helper image; set TESTCONTAINERS_HOST_OVERRIDE=localhost";
+        }
+        return prefix + "; is the engine answering? (docker info)";
+    }
+
+    private static long engineTimeoutSeconds() {
+        String key = ENGINE_TIMEOUT_PROPERTY_NAME;
+        String value = Optional.ofNullable(System.getProperty(key))
+                .orElseGet(() -> System.getenv(ContainerConfig.environmentName(key)));
+        if (value == null || value.isBlank()) {
+            return DEFAULT_ENGINE_TIMEOUT_SECONDS;
+        }
+        try {
+            long seconds = Long.parseLong(value.strip());
+            if (seconds > 0) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + ": invalid value '" + value + "' (expected a positive number of seconds)");
     }
 
     static String rootMessage(Throwable e) {

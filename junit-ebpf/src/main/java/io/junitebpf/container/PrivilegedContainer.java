@@ -4,10 +4,12 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import org.testcontainers.containers.BindMode;
+import com.github.dockerjava.api.model.Volume;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.utility.DockerImageName;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,16 +38,21 @@ final class PrivilegedContainer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PrivilegedContainer.class.getName());
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration EXEC_POLL = Duration.ofSeconds(1);
 
     private final GenericContainer<?> container;
     private final DockerClient client;
     private final String image;
     private final String profile;
     private final String fallback;
+    private final Optional<ProcessHandle> init;
 
     private PrivilegedContainer(GenericContainer<?> container, String image, String profile, String fallback) {
         this.container = container;
         this.client = container.getDockerClient();
+        Long pid = container.getContainerInfo().getState().getPidLong();
+        // empty when the engine is remote: its pids mean nothing here
+        this.init = pid == null ? Optional.empty() : ProcessHandle.of(pid);
         this.image = image;
         this.profile = profile;
         this.fallback = fallback;
@@ -97,6 +105,8 @@ final class PrivilegedContainer implements AutoCloseable {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         boolean finished;
+        // our own latch: ResultCallback.awaitCompletion(timeout) closes the stream when it returns
+        CountDownLatch ended = new CountDownLatch(1);
         try (ResultCallback.Adapter<Frame> callback = client.execStartCmd(execId).exec(new ResultCallback.Adapter<>() {
             @Override
             public void onNext(Frame frame) {
@@ -105,23 +115,62 @@ final class PrivilegedContainer implements AutoCloseable {
                             .writeBytes(frame.getPayload());
                 }
             }
+
+            @Override
+            public void onError(Throwable throwable) {
+                ended.countDown();
+                super.onError(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                ended.countDown();
+                super.onComplete();
+            }
         })) {
-            finished = callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            finished = awaitExec(ended, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             finished = false;
         } catch (java.io.IOException e) {
             finished = true;  // closing the stream after completion
         }
-        var inspected = client.inspectExecCmd(execId).exec();
-        if (!finished && Boolean.TRUE.equals(inspected.isRunning()) && inspected.getPidLong() != null) {
-            // the container shares the host pid namespace: the exec's pid is valid inside it too
-            killQuietly(inspected.getPidLong());
+        Optional<Long> exitCode = Optional.empty();
+        try {
+            var inspected = client.inspectExecCmd(execId).exec();
+            if (!finished && Boolean.TRUE.equals(inspected.isRunning()) && inspected.getPidLong() != null) {
+                // the container shares the host pid namespace: the exec's pid is valid inside it too
+                killQuietly(inspected.getPidLong());
+            }
+            exitCode = Optional.ofNullable(client.inspectExecCmd(execId).exec().getExitCodeLong());
+        } catch (NotFoundException e) {
+            // the container is gone with its execs; death() says how
         }
         synchronized (out) {
-            return new Exec(Optional.ofNullable(client.inspectExecCmd(execId).exec().getExitCodeLong()),
-                    out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), !finished);
+            return new Exec(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                    !finished);
         }
+    }
+
+    /**
+     * Waits for the exec's output stream to end or the container to die, whichever comes first: when the engine
+     * kills a container it does not close the exec's attached stream (docker 20.10). The container shares the
+     * host pid namespace, so its init process is a process of this host to watch.
+     */
+    private boolean awaitExec(CountDownLatch ended, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            long slice = Math.min(EXEC_POLL.toNanos(), deadline - System.nanoTime());
+            if (ended.await(slice, TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+            if (init.isPresent() && !init.get().isAlive()) {
+                ended.await(1, TimeUnit.SECONDS);  // let the last frames arrive
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the container still runs; empty when it does, else how it ended. */
@@ -208,6 +257,17 @@ final class PrivilegedContainer implements AutoCloseable {
     }
 
     private static GenericContainer<?> base(String image, String testClass, List<Path> readOnly, List<Path> readWrite) {
+        // Binds go straight into the create command: through withFileSystemBind Testcontainers would first check
+        // that mounting works by running alpine, which cannot be pulled where no registry is reachable.
+        List<Bind> binds = new ArrayList<>();
+        // BTF, tracefs, debugfs and the uprobe PMU live under /sys/kernel; a fresh sysfs lacks tracefs
+        binds.add(new Bind("/sys/kernel", new Volume("/sys/kernel"), AccessMode.rw));
+        for (Path path : readOnly) {
+            binds.add(new Bind(path.toString(), new Volume(path.toString()), AccessMode.ro));
+        }
+        for (Path path : readWrite) {
+            binds.add(new Bind(path.toString(), new Volume(path.toString()), AccessMode.rw));
+        }
         @SuppressWarnings("resource")  // closed by PrivilegedContainer.close
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image))
                 .withCommand("sleep", "infinity")
@@ -220,15 +280,7 @@ final class PrivilegedContainer implements AutoCloseable {
                         // sleep needs no readiness check; IsRunningStartupCheckStrategy saw it running
                     }
                 })
-                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPidMode("host"));
-        // BTF, tracefs, debugfs and the uprobe PMU live under /sys/kernel; a fresh sysfs lacks tracefs
-        c.withFileSystemBind("/sys/kernel", "/sys/kernel", BindMode.READ_WRITE);
-        for (Path path : readOnly) {
-            c.withFileSystemBind(path.toString(), path.toString(), BindMode.READ_ONLY);
-        }
-        for (Path path : readWrite) {
-            c.withFileSystemBind(path.toString(), path.toString(), BindMode.READ_WRITE);
-        }
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPidMode("host").withBinds(binds));
         return c;
     }
 

@@ -49,6 +49,7 @@ public final class Ebpf implements ExecutionCondition, BeforeAllCallback, Before
         private final List<String> objects = new ArrayList<>();
         private EbpfTest.Lifecycle lifecycle = EbpfTest.Lifecycle.PER_METHOD;
         private EbpfTest.Strictness strict = EbpfTest.Strictness.DEFAULT;
+        private EbpfTest.Runtime runtime = EbpfTest.Runtime.DEFAULT;
 
         private Builder() {
         }
@@ -77,8 +78,14 @@ public final class Ebpf implements ExecutionCondition, BeforeAllCallback, Before
             return this;
         }
 
+        /** Where the tests run (default: as configured, else auto). */
+        public Builder runtime(EbpfTest.Runtime runtime) {
+            this.runtime = Objects.requireNonNull(runtime, "runtime");
+            return this;
+        }
+
         public Ebpf build() {
-            return new Ebpf(new Settings(List.copyOf(objects), lifecycle, strict));
+            return new Ebpf(new Settings(List.copyOf(objects), lifecycle, strict, runtime));
         }
     }
 
@@ -108,6 +115,41 @@ public final class Ebpf implements ExecutionCondition, BeforeAllCallback, Before
     public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
                                     ExtensionContext context) throws Throwable {
         loading.interceptTestMethod(invocation, invocationContext, context);
+    }
+
+    @Override
+    public void interceptTestTemplateMethod(Invocation<Void> invocation,
+                                            ReflectiveInvocationContext<Method> invocationContext,
+                                            ExtensionContext context) throws Throwable {
+        loading.interceptTestTemplateMethod(invocation, invocationContext, context);
+    }
+
+    @Override
+    public void interceptBeforeEachMethod(Invocation<Void> invocation,
+                                          ReflectiveInvocationContext<Method> invocationContext,
+                                          ExtensionContext context) throws Throwable {
+        loading.interceptBeforeEachMethod(invocation, invocationContext, context);
+    }
+
+    @Override
+    public void interceptAfterEachMethod(Invocation<Void> invocation,
+                                         ReflectiveInvocationContext<Method> invocationContext,
+                                         ExtensionContext context) throws Throwable {
+        loading.interceptAfterEachMethod(invocation, invocationContext, context);
+    }
+
+    @Override
+    public void interceptBeforeAllMethod(Invocation<Void> invocation,
+                                         ReflectiveInvocationContext<Method> invocationContext,
+                                         ExtensionContext context) throws Throwable {
+        loading.interceptBeforeAllMethod(invocation, invocationContext, context);
+    }
+
+    @Override
+    public void interceptAfterAllMethod(Invocation<Void> invocation,
+                                        ReflectiveInvocationContext<Method> invocationContext,
+                                        ExtensionContext context) throws Throwable {
+        loading.interceptAfterAllMethod(invocation, invocationContext, context);
     }
 
     @Override

@@ -36,6 +36,10 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
     @Override
     public void beforeAll(ExtensionContext context) {
         Settings settings = Settings.require(context);
+        RuntimeSelection.publish(context);
+        if (RuntimeSelection.inContainer(context)) {
+            return;
+        }
         context.publishReportEntry("junit.ebpf.environment", "Linux " + io.junitebpf.bpf.KernelVersion.release()
                 + ", " + io.junitebpf.bpf.Libbpf.system());
         if (settings.lifecycle() == EbpfTest.Lifecycle.PER_CLASS) {
@@ -46,6 +50,9 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
     @Override
     public void beforeEach(ExtensionContext context) {
         Settings settings = Settings.require(context);
+        if (RuntimeSelection.inContainer(context)) {
+            return;
+        }
         TestScope.of(context, settings.strict(context));
         if (settings.lifecycle() == EbpfTest.Lifecycle.PER_METHOD) {
             load(context, settings);
@@ -105,6 +112,60 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
     @Override
     public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
                                     ExtensionContext context) throws Throwable {
+        run(invocation, invocationContext, context);
+    }
+
+    @Override
+    public void interceptTestTemplateMethod(Invocation<Void> invocation,
+                                            ReflectiveInvocationContext<Method> invocationContext,
+                                            ExtensionContext context) throws Throwable {
+        run(invocation, invocationContext, context);
+    }
+
+    @Override
+    public void interceptBeforeEachMethod(Invocation<Void> invocation,
+                                          ReflectiveInvocationContext<Method> invocationContext,
+                                          ExtensionContext context) throws Throwable {
+        hostOrSkip(invocation, context);
+    }
+
+    @Override
+    public void interceptAfterEachMethod(Invocation<Void> invocation,
+                                         ReflectiveInvocationContext<Method> invocationContext,
+                                         ExtensionContext context) throws Throwable {
+        hostOrSkip(invocation, context);
+    }
+
+    @Override
+    public void interceptBeforeAllMethod(Invocation<Void> invocation,
+                                         ReflectiveInvocationContext<Method> invocationContext,
+                                         ExtensionContext context) throws Throwable {
+        hostOrSkip(invocation, context);
+    }
+
+    @Override
+    public void interceptAfterAllMethod(Invocation<Void> invocation,
+                                        ReflectiveInvocationContext<Method> invocationContext,
+                                        ExtensionContext context) throws Throwable {
+        hostOrSkip(invocation, context);
+    }
+
+    /** In container mode the lifecycle methods run inside the container, around each test, not here. */
+    private static void hostOrSkip(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
+        if (RuntimeSelection.inContainer(context)) {
+            invocation.skip();
+        } else {
+            invocation.proceed();
+        }
+    }
+
+    private void run(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+                     ExtensionContext context) throws Throwable {
+        if (RuntimeSelection.inContainer(context)) {
+            invocation.skip();
+            ContainerExecution.run(context, invocationContext.getExecutable());
+            return;
+        }
         try (LibbpfLog log = LibbpfLog.capture()) {
             context.getStore(TestScope.NAMESPACE).put(LibbpfLog.class, log);
             Attachments.attachDeclared(context);

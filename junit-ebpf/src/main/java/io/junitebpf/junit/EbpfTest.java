@@ -43,6 +43,27 @@ public @interface EbpfTest {
      */
     Strictness strict() default Strictness.DEFAULT;
 
+    /**
+     * Where the tests run: in this JVM, or in a privileged container when this JVM
+     * cannot load BPF (see junit-ebpf/docs/containers.md). DEFAULT follows
+     * {@code junit.ebpf.runtime} (property or JUNIT_EBPF_RUNTIME), else AUTO.
+     */
+    Runtime runtime() default Runtime.DEFAULT;
+
+    /** Runtime choices; the annotation beats the property and the environment. */
+    enum Runtime {
+        /** As configured, else AUTO. */
+        DEFAULT,
+        /** In this JVM when it can load BPF, else in a container when Docker answers, else skip. */
+        AUTO,
+        /** Always in this JVM. */
+        IN_PROCESS,
+        /** Always in a container; fail when none can be started. */
+        CONTAINER,
+        /** In this JVM when it can load BPF, else skip. */
+        NEVER_CONTAINER
+    }
+
     /** Scope of loaded objects. */
     enum Lifecycle {
         /** A fresh load for every test method (the default: tests never see each other's state). */

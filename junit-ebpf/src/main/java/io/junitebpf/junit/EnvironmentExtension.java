@@ -4,6 +4,7 @@ import io.junitebpf.bpf.FeatureUnavailableException;
 import io.junitebpf.bpf.KernelFeature;
 import io.junitebpf.bpf.KernelFeatures;
 import io.junitebpf.bpf.KernelVersion;
+import io.junitebpf.container.RuntimeDecision;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -30,12 +31,26 @@ final class EnvironmentExtension implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         List<String> missing = new ArrayList<>();
-        if (Settings.find(context).isPresent()) {
+        Optional<Settings> settings = Settings.find(context);
+        if (settings.isPresent()) {
             Preflight preflight = Preflight.of(context);
-            missing.addAll(preflight.problems());
+            RuntimeDecision decision = RuntimeSelection.decide(context, settings.get(), preflight.problems());
+            switch (decision.choice()) {
+                case CONTAINER -> {
+                    // the container decides the rest: its kernel is this kernel, its privileges are what we lack
+                    return ConditionEvaluationResult.enabled("junit-ebpf: " + decision.reason());
+                }
+                case SKIP -> missing.add(decision.reason());
+                case FAIL -> throw new ExtensionConfigurationException("junit-ebpf: " + decision.reason());
+                case IN_PROCESS -> {
+                    if (!settings.get().forcedInProcess(context)) {
+                        missing.addAll(preflight.problems());
+                    }
+                }
+            }
         }
         Optional<AnnotatedElement> element = context.getElement();
-        if (element.isPresent()) {
+        if (element.isPresent() && missing.isEmpty()) {
             AnnotationSupport.findAnnotation(element.get(), RequiresKernel.class).ifPresent(r -> {
                 KernelVersion wanted;
                 try {

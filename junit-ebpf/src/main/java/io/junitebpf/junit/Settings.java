@@ -14,13 +14,15 @@ import java.util.Optional;
  * @param objects   classpath resources of the objects to load
  * @param lifecycle when they are loaded and closed
  * @param strict    the leak-check setting
+ * @param runtime   where the tests run
  */
-record Settings(List<String> objects, EbpfTest.Lifecycle lifecycle, EbpfTest.Strictness strict) {
+record Settings(List<String> objects, EbpfTest.Lifecycle lifecycle, EbpfTest.Strictness strict,
+                EbpfTest.Runtime runtime) {
 
     private static final String KEY = Settings.class.getName();
 
     static Settings of(EbpfTest test) {
-        return new Settings(List.of(test.objects()), test.lifecycle(), test.strict());
+        return new Settings(List.of(test.objects()), test.lifecycle(), test.strict(), test.runtime());
     }
 
     /** Remembers programmatic settings for the class of {@code context}. */
@@ -51,6 +53,15 @@ record Settings(List<String> objects, EbpfTest.Lifecycle lifecycle, EbpfTest.Str
             case LENIENT -> false;
             case DEFAULT -> EbpfConfig.bool(context, EbpfConfig.STRICT_PROPERTY_NAME, false);
         };
+    }
+
+    /** Whether the runtime was forced to in-process (then a missing privilege fails the test where it bites). */
+    boolean forcedInProcess(ExtensionContext context) {
+        if (runtime != EbpfTest.Runtime.DEFAULT) {
+            return runtime == EbpfTest.Runtime.IN_PROCESS;
+        }
+        return EbpfConfig.raw(context, io.junitebpf.container.ContainerConfig.RUNTIME_PROPERTY_NAME)
+                .map(v -> v.strip().equalsIgnoreCase("in-process")).orElse(false);
     }
 
     private static ExtensionContext classContext(ExtensionContext context) {

@@ -106,13 +106,13 @@ class FailurePathsTest {
     @Test
     void missingPrivilegesSkipWithTheReasonOrFailByPolicy() {
         EngineExecutionResults skipped = run(PrivilegeTestCases.class,
-                Map.of(EbpfConfig.SIMULATE_UNPRIVILEGED_PROPERTY_NAME, "true"));
+                Map.of(EbpfConfig.SIMULATE_UNPRIVILEGED_PROPERTY_NAME, "true", "junit.ebpf.runtime", "never-container"));
         assertThat(skipped.containerEvents().skipped().list()).singleElement()
                 .satisfies(e -> assertThat(e.getPayload(String.class).orElseThrow())
                         .contains("no privileges to load BPF", "CAP_BPF"));
 
         EngineExecutionResults failed = run(PrivilegeTestCases.class,
-                Map.of(EbpfConfig.SIMULATE_UNPRIVILEGED_PROPERTY_NAME, "true",
+                Map.of(EbpfConfig.SIMULATE_UNPRIVILEGED_PROPERTY_NAME, "true", "junit.ebpf.runtime", "never-container",
                         EbpfConfig.UNAVAILABLE_PROPERTY_NAME, "fail"));
         assertThat(failed.containerEvents().failed().list()).singleElement()
                 .satisfies(e -> assertThat(message(e)).contains("no privileges", "junit.ebpf.unavailable=fail"));
@@ -121,7 +121,7 @@ class FailurePathsTest {
     @Test
     void aBadConfigurationValueNamesKeyAndValue() {
         EngineExecutionResults results = run(PrivilegeTestCases.class,
-                Map.of(EbpfConfig.SIMULATE_UNPRIVILEGED_PROPERTY_NAME, "true",
+                Map.of(EbpfConfig.SIMULATE_UNPRIVILEGED_PROPERTY_NAME, "true", "junit.ebpf.runtime", "never-container",
                         EbpfConfig.UNAVAILABLE_PROPERTY_NAME, "maybe"));
         assertThat(results.containerEvents().failed().list()).singleElement()
                 .satisfies(e -> assertThat(message(e)).contains("junit.ebpf.unavailable='maybe'", "skip", "fail"));
