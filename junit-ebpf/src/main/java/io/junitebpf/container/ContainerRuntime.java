@@ -157,6 +157,7 @@ public final class ContainerRuntime implements AutoCloseable {
         System.getProperties().stringPropertyNames().stream().sorted()
                 .filter(k -> k.startsWith("junit.ebpf.") && !k.equals(ContainerConfig.RUNTIME_PROPERTY_NAME)
                         && !k.startsWith("junit.ebpf.simulate.")
+                        && !k.equals("junit.ebpf.libbpf.path") // a host path: the container uses its own libbpf
                         && !k.startsWith("junit.ebpf.container."))
                 .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()

@@ -17,6 +17,8 @@ import java.util.List;
  */
 final class LeakCheck {
 
+    private static final java.time.Duration GRACE = java.time.Duration.ofSeconds(2);
+
     private final String scope;
     private final List<LoadedObject> objects = new ArrayList<>();
     private final List<String> programs = new ArrayList<>();
@@ -48,6 +50,18 @@ final class LeakCheck {
             if (process.isAlive() || java.nio.file.Files.exists(java.nio.file.Path.of("/proc",
                     Integer.toString(process.pid()), "exe")) && isSame(process)) {
                 leaks.add(process + " is still running");
+            }
+        }
+        // Some links free their program after close returns (libbpf 1.4's uprobe_multi USDT links, seen
+        // 6-40 ms later): give the kernel a grace period before calling it a leak.
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        while (System.nanoTime() < deadline
+                && programIds.stream().anyMatch(id -> KernelObjects.program(id).isPresent())) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         for (int i = 0; i < programIds.size(); i++) {

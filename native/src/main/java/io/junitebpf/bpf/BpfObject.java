@@ -57,7 +57,8 @@ public final class BpfObject implements AutoCloseable {
                     "not an ELF file (no \\x7fELF magic; compile BPF C with clang -target bpf)", 0, List.of());
         }
         ObjectCheck.check(elf, what);
-        return new BpfObject(ObjectHandle.openMemory(libbpf.api(), elf, what, nativeOptions(options)));
+        ObjectOptions named = options.objectName() != null ? options : options.withObjectName(objectName(what));
+        return new BpfObject(ObjectHandle.openMemory(libbpf.api(), elf, what, nativeOptions(named, what)));
     }
 
     /** Opens a classpath resource (looked up with this class's loader) from memory. */
@@ -93,10 +94,16 @@ public final class BpfObject implements AutoCloseable {
             throw new BpfException("open object " + file, Files.exists(file) ? "not a regular file"
                     : "no such file", 0, List.of());
         }
-        return new BpfObject(ObjectHandle.openFile(libbpf.api(), file.toString(), nativeOptions(options)));
+        return new BpfObject(ObjectHandle.openFile(libbpf.api(), file.toString(),
+                nativeOptions(options, file.toString())));
     }
 
-    private static ObjectHandle.OpenOptions nativeOptions(ObjectOptions o) {
+    private static ObjectHandle.OpenOptions nativeOptions(ObjectOptions o, String what) {
+        if (o.btfCustomPath() != null && !Files.isRegularFile(o.btfCustomPath())) {
+            throw new BpfException("open object " + what, "custom BTF " + o.btfCustomPath() + ": "
+                    + (Files.exists(o.btfCustomPath()) ? "not a regular file" : "no such file")
+                    + " (give kernel BTF such as /sys/kernel/btf/vmlinux)", 0, List.of());
+        }
         return new ObjectHandle.OpenOptions(o.objectName(),
                 o.btfCustomPath() == null ? null : o.btfCustomPath().toString(), o.kconfig(), o.kernelLogLevel());
     }

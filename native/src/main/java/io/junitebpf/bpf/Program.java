@@ -179,9 +179,14 @@ public final class Program {
         return link(attacher.rawTracepoint(event, "raw tracepoint " + event));
     }
 
-    /** Attaches a kprobe or kretprobe to a kernel function (needs CONFIG_KPROBES). */
+    /**
+     * Attaches a kprobe or kretprobe to a kernel function.
+     *
+     * @throws FeatureUnavailableException when the kernel has no kprobes (CONFIG_KPROBES off)
+     */
     public Link attachKprobe(String function, boolean retprobe) {
         requireName(function, "kernel function");
+        KernelFeatures.require(KernelFeature.KPROBES);
         return link(attacher.kprobe(function, retprobe, (retprobe ? "kretprobe " : "kprobe ") + function));
     }
 
@@ -191,6 +196,7 @@ public final class Program {
      */
     public Link attachKsyscall(String syscall, boolean retprobe) {
         requireName(syscall, "syscall name");
+        KernelFeatures.require(KernelFeature.KPROBES);
         return link(attacher.ksyscall(syscall, retprobe, 0, (retprobe ? "kretsyscall " : "ksyscall ") + syscall));
     }
 
