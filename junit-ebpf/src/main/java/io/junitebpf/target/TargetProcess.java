@@ -1,0 +1,237 @@
+package io.junitebpf.target;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A launched target process: pid known before it runs, stdout and stderr
+ * captured line by line, an optional start gate, and always killed on close.
+ *
+ * <p>Gates let probes be attached before the target does anything:
+ * {@link Gate#STOPPED} works for any executable — a shell stops itself with
+ * SIGSTOP and, once continued, execs the target under the same pid;
+ * {@link Gate#STDIN_LINE} is for targets that wait for a line on stdin
+ * themselves (umark's {@code --gate}).
+ */
+public final class TargetProcess implements AutoCloseable {
+
+    /** How the target is held back until {@link #release()}. */
+    public enum Gate {
+        /** No gate: the target runs at once. */
+        NONE,
+        /** Stopped before exec; released with SIGCONT. Works for any executable. */
+        STOPPED,
+        /** The target reads one line from stdin before starting (umark {@code --gate}). */
+        STDIN_LINE
+    }
+
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
+    private final Path executable;
+    private final Process process;
+    private final Gate gate;
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final List<Thread> readers = new ArrayList<>();
+    private boolean released;
+
+    private TargetProcess(Path executable, Process process, Gate gate) {
+        this.executable = executable;
+        this.process = process;
+        this.gate = gate;
+        readers.add(pump(process.getInputStream(), stdout, "stdout"));
+        readers.add(pump(process.getErrorStream(), stderr, "stderr"));
+    }
+
+    /**
+     * Launches {@code executable} with {@code arguments}, held at {@code gate}.
+     * With {@link Gate#STOPPED} this returns once the process is stopped.
+     */
+    public static TargetProcess launch(Path executable, List<String> arguments, Gate gate) {
+        Objects.requireNonNull(executable, "executable");
+        Objects.requireNonNull(gate, "gate");
+        if (!Files.isRegularFile(executable) || !Files.isExecutable(executable)) {
+            throw new TargetException("launch " + executable + ": " + (Files.exists(executable)
+                    ? "not an executable file" : "no such file"), null);
+        }
+        List<String> command = new ArrayList<>();
+        if (gate == Gate.STOPPED) {
+            command.addAll(List.of("/bin/sh", "-c", "kill -STOP $$ && exec \"$0\" \"$@\""));
+        }
+        command.add(executable.toString());
+        command.addAll(arguments);
+        Process process;
+        try {
+            process = new ProcessBuilder(command).start();
+        } catch (IOException e) {
+            throw new TargetException("launch " + executable + ": " + e.getMessage(), e);
+        }
+        TargetProcess target = new TargetProcess(executable, process, gate);
+        if (gate == Gate.STOPPED) {
+            target.awaitStopped();
+        }
+        if (gate == Gate.NONE) {
+            target.released = true;
+        }
+        return target;
+    }
+
+    /** The process id; the same before and after release. */
+    public int pid() {
+        return (int) process.pid();
+    }
+
+    /** The target's executable. */
+    public Path executable() {
+        return executable;
+    }
+
+    /** Lets a gated target run. Idempotent; a no-op without a gate. */
+    public synchronized void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        switch (gate) {
+            case STOPPED -> signal("CONT");
+            case STDIN_LINE -> {
+                try {
+                    OutputStream in = process.getOutputStream();
+                    in.write('\n');
+                    in.flush();
+                } catch (IOException e) {
+                    throw new TargetException("release " + this + ": cannot write its stdin (" + e.getMessage()
+                            + "); it has probably exited: " + describeExit(), e);
+                }
+            }
+            case NONE -> { }
+        }
+    }
+
+    /** Whether the process is still running (a stopped process counts as running). */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The exit code, once exited. */
+    public java.util.OptionalInt exitCode() {
+        return process.isAlive() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(process.exitValue());
+    }
+
+    /** The lines the target printed on stdout so far. */
+    public List<String> stdout() {
+        return List.copyOf(stdout);
+    }
+
+    /** The lines the target printed on stderr so far. */
+    public List<String> stderr() {
+        return List.copyOf(stderr);
+    }
+
+    /** Waits for the process to exit by itself. */
+    public boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** "exited with 3; stderr: ..." or "running", for failure messages. */
+    public String describeExit() {
+        if (process.isAlive()) {
+            return "still running";
+        }
+        List<String> err = stderr();
+        return "exited with " + process.exitValue()
+                + (err.isEmpty() ? "" : "; stderr: " + String.join(" | ", err.subList(Math.max(0, err.size() - 5),
+                err.size())));
+    }
+
+    /** Kills the process (and its gate shell) and waits for it. Idempotent. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            // a stopped process only dies of SIGKILL once continued on some kernels; be sure
+            signal("CONT");
+        }
+        try {
+            if (!process.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new TargetException("kill " + this + ": still alive after SIGKILL", null);
+            }
+            for (Thread reader : readers) {
+                reader.join(STOP_WAIT.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            process.getOutputStream().close();
+        } catch (IOException ignored) {
+            // the pipe is already gone with the process
+        }
+    }
+
+    private void awaitStopped() {
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        Path stat = Path.of("/proc", Integer.toString(pid()), "stat");
+        while (System.nanoTime() < deadline) {
+            try {
+                String text = Files.readString(stat);
+                char state = text.charAt(text.lastIndexOf(')') + 2);
+                if (state == 'T' || state == 't') {
+                    return;
+                }
+            } catch (IOException e) {
+                break;
+            }
+            Thread.onSpinWait();
+        }
+        close();
+        throw new TargetException("launch " + executable + ": the gate shell did not stop (" + describeExit() + ")",
+                null);
+    }
+
+    private void signal(String name) {
+        try {
+            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new TargetException("signal " + name + " to " + this + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Thread pump(InputStream stream, List<String> sink, String which) {
+        Thread thread = Thread.ofVirtual().name(executable.getFileName() + "-" + which).start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    sink.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process is gone; what was read is kept
+            }
+        });
+        return thread;
+    }
+
+    @Override
+    public String toString() {
+        return executable.getFileName() + "[pid " + pid() + "]";
+    }
+}
