@@ -157,6 +157,12 @@ public final class Ebpf implements ExecutionCondition, BeforeAllCallback, Before
         loading.handleTestExecutionException(context, throwable);
     }
 
+    /** Constructor parameters get the test method's context, so per-method objects load for that test. */
+    @Override
+    public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+        return ExtensionContextScope.TEST_METHOD;
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         return parameters.supportsParameter(parameterContext, extensionContext);

@@ -60,8 +60,15 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
         context.getTestInstance().ifPresent(instance -> EbpfParameterResolver.injectFields(instance, context));
     }
 
-    private void load(ExtensionContext context, Settings settings) {
+    /**
+     * Loads the settings' objects into the scope of {@code context}, once: a constructor parameter
+     * can ask for them before beforeEach runs.
+     */
+    static void load(ExtensionContext context, Settings settings) {
         TestScope scope = TestScope.of(context, settings.strict(context));
+        if (!scope.markLoaded()) {
+            return;
+        }
         for (String resource : settings.objects()) {
             byte[] bytes = read(context, resource);
             BpfObject opened = BpfObject.open(bytes, resource);

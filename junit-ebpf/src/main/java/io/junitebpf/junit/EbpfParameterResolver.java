@@ -30,6 +30,12 @@ final class EbpfParameterResolver implements ParameterResolver {
 
     static final int DEFAULT_CAPACITY = 100_000;
 
+    /** Constructor parameters get the test method's context, so per-method objects load for that test. */
+    @Override
+    public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+        return ExtensionContextScope.TEST_METHOD;
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return supports(parameter.getParameter().getType(), parameter.getParameter());

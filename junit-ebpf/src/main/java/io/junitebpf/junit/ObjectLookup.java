@@ -23,6 +23,11 @@ final class ObjectLookup {
      */
     static TestScope.Loaded find(ExtensionContext context, String resource, String what,
                                  Predicate<LoadedObject> has) {
+        if (all(context).isEmpty() && context.getTestMethod().isPresent()) {
+            // e.g. a constructor parameter, resolved before beforeEach: load now (beforeEach will not again)
+            Settings.find(context).filter(s -> s.lifecycle() == EbpfTest.Lifecycle.PER_METHOD)
+                    .ifPresent(s -> EbpfExtension.load(context, s));
+        }
         List<TestScope.Loaded> loaded = all(context);
         if (loaded.isEmpty()) {
             throw new ExtensionConfigurationException(what + ": no BPF object is loaded (name one in "

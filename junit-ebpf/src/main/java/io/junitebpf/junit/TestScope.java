@@ -69,6 +69,17 @@ final class TestScope implements AutoCloseable {
         return chain;
     }
 
+    private boolean loadedOnce;
+
+    /** True the first time: the caller loads the objects. */
+    synchronized boolean markLoaded() {
+        if (loadedOnce) {
+            return false;
+        }
+        loadedOnce = true;
+        return true;
+    }
+
     synchronized void addObject(Loaded loaded) {
         objects.put(loaded.resource(), loaded);
         if (leakCheck != null) {
