@@ -67,7 +67,9 @@ class OneArtifactTest {
 
         Instant runStarted = ProcessHandle.current().info().startInstant().orElseThrow();
         List<Path> roots = writableAreas();
-        Path bpfBuild = projectRoot().resolve("bpf").resolve("target");
+        // the bpf module's own build output, where the jar is made: the directory holding that jar
+        String jar = getClass().getClassLoader().getResource(OBJECTS.getFirst()).getPath();
+        Path bpfBuild = Path.of(java.net.URI.create(jar.substring(0, jar.indexOf("!/")))).getParent();
         List<String> found = new ArrayList<>();
         for (Path root : roots) {
             found.addAll(bpfObjectsWrittenSince(root, runStarted, bpfBuild));
@@ -120,10 +122,24 @@ class OneArtifactTest {
             areas.add(Path.of(dir).toAbsolutePath().normalize());
         }
         areas.add(Umark.executable().getParent().getParent()); // the target cache the umark build writes to
-        try (var modules = Files.list(projectRoot())) {
-            modules.map(m -> m.resolve("target")).filter(Files::isDirectory).forEach(areas::add);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        // the modules' build outputs: from the checkout when it is visible, else (in the container runtime,
+        // which sees only the class path) the target directory of every class-path entry
+        java.util.Optional<Path> root = ProjectRoot.find();
+        if (root.isPresent()) {
+            try (var modules = Files.list(root.get())) {
+                modules.map(m -> m.resolve("target")).filter(Files::isDirectory).forEach(areas::add);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        } else {
+            for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+                for (Path p = Path.of(entry).toAbsolutePath(); p != null; p = p.getParent()) {
+                    if (p.getFileName() != null && p.getFileName().toString().equals("target")) {
+                        areas.add(p);
+                        break;
+                    }
+                }
+            }
         }
         return areas.stream().filter(Files::isDirectory).toList();
     }
@@ -152,10 +168,6 @@ class OneArtifactTest {
             }
         });
         return found;
-    }
-
-    private static Path projectRoot() {
-        return ProjectRoot.get();
     }
 
     private static byte[] resource(String name) throws IOException {

@@ -14,14 +14,22 @@ final class ProjectRoot {
     }
 
     static Path get() {
-        try {
-            Path here = Path.of(ProjectRoot.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (Path p = here; p != null; p = p.getParent()) {
-                if (Files.isRegularFile(p.resolve("bpf/pom.xml")) && Files.isDirectory(p.resolve("scripts"))) {
-                    return p;
-                }
+        return find().orElseThrow(() -> new IllegalStateException("no junit-ebpf checkout above " + here()));
+    }
+
+    /** Empty where the checkout is not visible (the container runtime mounts only the class path). */
+    static java.util.Optional<Path> find() {
+        for (Path p = here(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("bpf/pom.xml")) && Files.isDirectory(p.resolve("scripts"))) {
+                return java.util.Optional.of(p);
             }
-            throw new IllegalStateException("no junit-ebpf checkout above " + here);
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static Path here() {
+        try {
+            return Path.of(ProjectRoot.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
