@@ -5,6 +5,7 @@ import io.junitebpf.bpf.KernelFeatures;
 import io.junitebpf.demo.Demo;
 import io.junitebpf.junit.EbpfTest;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -104,7 +105,9 @@ class DemoTest {
         }
     }
 
+    /** Runs the checkout's script: host-only, the kernel matrix's guests do not see a checkout under /tmp. */
     @Test
+    @Tag("host-only")
     void theScriptRejectsBadArgumentsBeforeBuilding() throws Exception {
         Path script = ProjectRoot.get().resolve("scripts").resolve("demo");
         assertThat(script).isExecutable();
