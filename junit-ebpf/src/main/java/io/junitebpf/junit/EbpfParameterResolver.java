@@ -4,6 +4,7 @@ import io.junitebpf.bpf.BpfMap;
 import io.junitebpf.bpf.LoadedObject;
 import io.junitebpf.bpf.Program;
 import io.junitebpf.event.EventSource;
+import io.junitebpf.event.EventSources;
 import io.junitebpf.event.EventStream;
 import io.junitebpf.event.RecordLayout;
 import io.junitebpf.target.TargetProcess;
@@ -18,9 +19,6 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.function.Consumer;
 
 /**
  * Resolves test parameters: the loaded object, programs and maps by
@@ -141,45 +139,8 @@ final class EbpfParameterResolver implements ParameterResolver {
     /** A ring buffer, or a perf event array (kernels before 5.8, and the article's perf-buffer loaders). */
     private static EventSource ringSource(LoadedObject object, String map, String resource) {
         if (object.map(map).type() == BpfMap.TYPE_PERF_EVENT_ARRAY) {
-            io.junitebpf.bpf.PerfBuffer perf = object.perfBuffer(map);
-            return new EventSource() {
-                @Override
-                public int poll(Duration timeout, Consumer<ByteBuffer> handler) {
-                    return perf.poll(timeout, handler);
-                }
-
-                @Override
-                public long lost() {
-                    return perf.lost();
-                }
-
-                @Override
-                public String describe() {
-                    return "perf buffer '" + map + "' of " + resource;
-                }
-
-                @Override
-                public void close() {
-                    perf.close();
-                }
-            };
+            return EventSources.of(object.perfBuffer(map), "perf buffer '" + map + "' of " + resource);
         }
-        io.junitebpf.bpf.RingBuffer ring = object.ringBuffer(map);
-        return new EventSource() {
-            @Override
-            public int poll(Duration timeout, Consumer<ByteBuffer> handler) {
-                return ring.poll(timeout, handler);
-            }
-
-            @Override
-            public String describe() {
-                return "ring buffer '" + map + "' of " + resource;
-            }
-
-            @Override
-            public void close() {
-                ring.close();
-            }
-        };
+        return EventSources.of(object.ringBuffer(map), "ring buffer '" + map + "' of " + resource);
     }
 }

@@ -1,0 +1,55 @@
+package io.junitebpf.event;
+
+import io.junitebpf.bpf.PerfBuffer;
+import io.junitebpf.bpf.RingBuffer;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/** {@link EventSource}s over the native buffers. */
+public final class EventSources {
+
+    private EventSources() {
+    }
+
+    /** A ring buffer; it reports no losses (the consumer side cannot lose records). */
+    public static EventSource of(RingBuffer ring, String description) {
+        Objects.requireNonNull(ring, "ring");
+        return new Adapter(ring::poll, () -> 0, description, ring::close);
+    }
+
+    /** A perf buffer; samples the kernel dropped count as lost. */
+    public static EventSource of(PerfBuffer perf, String description) {
+        Objects.requireNonNull(perf, "perf");
+        return new Adapter(perf::poll, perf::lost, description, perf::close);
+    }
+
+    private interface Poll {
+        int poll(Duration timeout, Consumer<ByteBuffer> handler);
+    }
+
+    private record Adapter(Poll poller, java.util.function.LongSupplier lostCount, String description,
+                           Runnable closer) implements EventSource {
+        @Override
+        public int poll(Duration timeout, Consumer<ByteBuffer> handler) {
+            return poller.poll(timeout, handler);
+        }
+
+        @Override
+        public long lost() {
+            return lostCount.getAsLong();
+        }
+
+        @Override
+        public String describe() {
+            return description;
+        }
+
+        @Override
+        public void close() {
+            closer.run();
+        }
+    }
+}
