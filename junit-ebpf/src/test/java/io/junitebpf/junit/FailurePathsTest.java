@@ -86,6 +86,51 @@ class FailurePathsTest {
         }
     }
 
+    @EbpfTest(objects = "bpf/usdt.bpf.o")
+    static class BadDeclarationsTestCases {
+        @Test
+        @AttachUsdt(program = "func_usdt1", probe = "groupa-probe1")
+        void probeWithoutProvider(@Launch TargetProcess umark) {
+        }
+
+        @Test
+        @AttachTracepoint(program = "func_usdt1", tracepoint = "sys_enter_execve")
+        void tracepointWithoutCategory() {
+        }
+
+        @Test
+        void relativeTargetPath(@Launch("bin/umark") TargetProcess target) {
+        }
+
+        @Test
+        void unknownProgram(@Bpf("func_usdt9") io.junitebpf.bpf.Program program) {
+        }
+    }
+
+    @EbpfTest(objects = "bpf/missing.bpf.o")
+    static class MissingObjectTestCases {
+        @Test
+        void neverRuns() {
+        }
+    }
+
+    @Test
+    void badDeclarationsFailNamingTheAnnotationAndTheFix() {
+        List<String> messages = failures(run(BadDeclarationsTestCases.class, Map.of()));
+        assertThat(messages).hasSize(4);
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains("@AttachUsdt", "groupa-probe1",
+                "\"provider:name\""));
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains("@AttachTracepoint", "\"category:name\""));
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains("@Launch(\"bin/umark\")", "absolute path"));
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains("func_usdt9", "func_usdt1, func_usdt2"));
+    }
+
+    @Test
+    void aMissingObjectResourceIsNamed() {
+        assertThat(failures(run(MissingObjectTestCases.class, Map.of()))).singleElement()
+                .satisfies(m -> assertThat(m).contains("no classpath resource 'bpf/missing.bpf.o'"));
+    }
+
     @Test
     void aRecordThatDoesNotMatchTheStructFailsAtInjectionNamingStructMemberAndTypes() {
         List<String> messages = failures(run(WrongRecordTestCases.class, Map.of()));
