@@ -24,7 +24,7 @@ final class EventBuffer<T> implements AutoCloseable {
     private final ArrayDeque<T> events = new ArrayDeque<>();
     private final List<FailFast> failFasts = new CopyOnWriteArrayList<>();
     private Thread poller;
-    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile RuntimeException pollerFailure;
     private long received;
     private long overflowed;
@@ -52,18 +52,18 @@ final class EventBuffer<T> implements AutoCloseable {
     }
 
     private void run() {
-        while (!closed) {
+        while (!closed.get()) {
             try {
                 source.poll(POLL_TIMEOUT, record -> {
                     Object event;
                     try {
                         event = layout.decode(record);
-                    } catch (LayoutException e) {
+                    } catch (RuntimeException e) { // a layout mismatch, or a record's own constructor check
                         synchronized (this) {
                             received++;
                             undecodable++;
                             if (firstDecodeError == null) {
-                                firstDecodeError = e.getMessage();
+                                firstDecodeError = e.getClass().getSimpleName() + ": " + e.getMessage();
                             }
                         }
                         return;
@@ -71,7 +71,7 @@ final class EventBuffer<T> implements AutoCloseable {
                     add(event);
                 });
             } catch (RuntimeException e) {
-                if (!closed) {
+                if (!closed.get()) {
                     pollerFailure = e;
                 }
                 return;
@@ -110,7 +110,7 @@ final class EventBuffer<T> implements AutoCloseable {
     }
 
     long sourceLost() {
-        return closed ? 0 : source.lost();
+        return closed.get() ? 0 : source.lost();
     }
 
     void failFast(String reason, BooleanSupplier condition) {
@@ -130,16 +130,20 @@ final class EventBuffer<T> implements AutoCloseable {
     }
 
     boolean closed() {
-        return closed;
+        return closed.get();
+    }
+
+    /** Whether the poller died (the stream receives nothing more). */
+    boolean pollerFailed() {
+        return pollerFailure != null;
     }
 
     /** Stops the poller, then closes the source. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         try {
             poller.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {

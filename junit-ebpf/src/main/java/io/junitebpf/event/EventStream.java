@@ -89,8 +89,13 @@ public final class EventStream<T> implements AutoCloseable {
 
     /** Waits until an event matching {@code predicate} arrives and returns the first one. */
     public T awaitFirst(String what, Predicate<? super T> predicate, Duration timeout) {
-        wait("an event " + what, timeout, () -> snapshot().stream().anyMatch(predicate));
-        return snapshot().stream().filter(predicate).findFirst().orElseThrow();
+        // keep the match found by the wait: the buffer may drop it (capacity) before a second look
+        java.util.concurrent.atomic.AtomicReference<T> found = new java.util.concurrent.atomic.AtomicReference<>();
+        wait("an event " + what, timeout, () -> {
+            snapshot().stream().filter(predicate).findFirst().ifPresent(found::set);
+            return found.get() != null;
+        });
+        return found.get();
     }
 
     /** Waits until at least {@code count} events arrived; returns the first {@code count}. */
@@ -98,8 +103,13 @@ public final class EventStream<T> implements AutoCloseable {
         if (count < 0) {
             throw new IllegalArgumentException("await: negative count " + count);
         }
-        wait(count + " events", timeout, () -> size() >= count);
-        return snapshot().subList(0, count);
+        java.util.concurrent.atomic.AtomicReference<List<T>> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        wait(count + " events", timeout, () -> {
+            List<T> now = snapshot();
+            seen.set(now);
+            return now.size() >= count;
+        });
+        return seen.get().subList(0, count);
     }
 
     /** Waits until {@code condition} holds on the snapshot. */
@@ -154,9 +164,17 @@ public final class EventStream<T> implements AutoCloseable {
                 .atMost(timeout)
                 .pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(10));
-        for (EventBuffer.FailFast f : buffer.failFasts()) {
-            factory = factory.failFast(f.reason(), f.condition()::getAsBoolean);
-        }
+        // Awaitility keeps one fail-fast condition: check them all in one, naming the one that holds
+        factory = factory.failFast("the wait cannot succeed any more", () -> {
+            if (buffer.pollerFailed()) {
+                throw new AssertionError("reading the event source failed");
+            }
+            for (EventBuffer.FailFast f : buffer.failFasts()) {
+                if (f.condition().getAsBoolean()) {
+                    throw new AssertionError(f.reason());
+                }
+            }
+        });
         buffer.rethrowPollerFailure();
         try {
             factory.until(condition);
@@ -164,6 +182,7 @@ public final class EventStream<T> implements AutoCloseable {
             throw new AssertionError("Timed out after " + timeout.toMillis() + " ms waiting for " + what + ".\n"
                     + describeRecent(), e);
         } catch (org.awaitility.core.TerminalFailureException e) {
+            buffer.rethrowPollerFailure();
             throw new AssertionError("Stopped waiting for " + what + ": " + e.getMessage() + "\n" + describeRecent(),
                     e);
         }

@@ -39,14 +39,11 @@ final class Attachments {
             }
             for (AttachKprobe a : AnnotationSupport.findRepeatableAnnotations(element, AttachKprobe.class)) {
                 Program program = program(context, a.object(), a.program(), "@AttachKprobe");
-                if (a.syscall()) {
-                    program.attachKsyscall(a.function(), a.retprobe());
-                } else {
-                    program.attachKprobe(a.function(), a.retprobe());
-                }
+                own(context, a.syscall() ? program.attachKsyscall(a.function(), a.retprobe())
+                        : program.attachKprobe(a.function(), a.retprobe()));
             }
             for (AutoAttach a : AnnotationSupport.findRepeatableAnnotations(element, AutoAttach.class)) {
-                program(context, a.object(), a.program(), "@AutoAttach").attach();
+                own(context, program(context, a.object(), a.program(), "@AutoAttach").attach());
             }
         }
     }
@@ -61,7 +58,8 @@ final class Attachments {
         Usdt usdt = Usdt.of(binary, parts[0], parts[1]);
         int pid = Targets.pid(context, a.target());
         Program program = program(context, a.object(), a.program(), where);
-        Targets.explainDeath(context, a.target(), where, () -> program.attachUsdt(pid > 0 ? usdt.withPid(pid) : usdt));
+        Targets.explainDeath(context, a.target(), where,
+                () -> own(context, program.attachUsdt(pid > 0 ? usdt.withPid(pid) : usdt)));
     }
 
     private static void uprobe(ExtensionContext context, AttachUprobe a) {
@@ -75,7 +73,7 @@ final class Attachments {
         int pid = Targets.pid(context, a.target());
         Program program = program(context, a.object(), a.program(), where);
         Uprobe target = pid > 0 ? probe.withPid(pid) : probe;
-        Targets.explainDeath(context, a.target(), where, () -> program.attachUprobe(target));
+        Targets.explainDeath(context, a.target(), where, () -> own(context, program.attachUprobe(target)));
     }
 
     private static void tracepoint(ExtensionContext context, AttachTracepoint a) {
@@ -85,7 +83,12 @@ final class Attachments {
         if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
             throw new ExtensionConfigurationException(where + ": tracepoint must be \"category:name\"");
         }
-        program(context, a.object(), a.program(), where).attachTracepoint(parts[0], parts[1]);
+        own(context, program(context, a.object(), a.program(), where).attachTracepoint(parts[0], parts[1]));
+    }
+
+    /** A declared attachment lasts for its test: with PER_CLASS the object outlives it, the link must not. */
+    private static void own(ExtensionContext context, io.junitebpf.bpf.Link link) {
+        TestScope.current(context).addLink(link);
     }
 
     static Program program(ExtensionContext context, String object, String name, String where) {

@@ -11,6 +11,8 @@ import java.util.List;
 final class Diagnostics {
 
     static final String HEADER = "--- junit-ebpf diagnostics ---";
+    /** Store key of the libbpf lines a failed test printed (its capture is closed by then). */
+    static final String LOG_LINES_KEY = Diagnostics.class.getName() + ".libbpf";
     private static final int LOG_LINES = 30;
 
     /** Carries the diagnostics as a suppressed exception when the failure is not an AssertionError. */
@@ -28,9 +30,11 @@ final class Diagnostics {
 
     static String of(ExtensionContext context) {
         StringBuilder text = new StringBuilder();
+        @SuppressWarnings("unchecked")
+        List<String> kept = context.getStore(TestScope.NAMESPACE).get(LOG_LINES_KEY, List.class);
         LibbpfLog log = context.getStore(TestScope.NAMESPACE).get(LibbpfLog.class, LibbpfLog.class);
-        if (log != null && !log.lines().isEmpty()) {
-            List<String> lines = log.lines();
+        List<String> lines = kept != null ? kept : log != null ? log.lines() : List.of();
+        if (!lines.isEmpty()) {
             text.append("\nlibbpf log of this test (").append(lines.size()).append(" lines):");
             for (String line : lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size())) {
                 text.append("\n  ").append(line);

@@ -72,14 +72,17 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
         for (String resource : settings.objects()) {
             byte[] bytes = read(context, resource);
             BpfObject opened = BpfObject.open(bytes, resource);
+            LoadedObject loaded;
+            Btf btf;
             try {
                 prepareSectionTargets(opened);
+                btf = Btf.parse(resource, bytes); // before load: a failure here must not strand a loaded object
             } catch (RuntimeException e) {
                 opened.close();
                 throw e;
             }
-            LoadedObject loaded = opened.load();
-            scope.addObject(new TestScope.Loaded(resource, loaded, Btf.parse(resource, bytes)));
+            loaded = opened.load();
+            scope.addObject(new TestScope.Loaded(resource, loaded, btf));
             LOG.log(System.Logger.Level.DEBUG, () -> "loaded " + resource + " for " + context.getDisplayName());
         }
     }
@@ -175,16 +178,26 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
         }
         try (LibbpfLog log = LibbpfLog.capture()) {
             context.getStore(TestScope.NAMESPACE).put(LibbpfLog.class, log);
-            Attachments.attachDeclared(context);
-            for (TestScope.Launched launched : TestScope.chain(context).getFirst().processes()) {
-                if (Targets.releaseAfterAttach(context, launched)) {
-                    launched.process().release();
-                }
+            try {
+                runAttached(invocation, context);
+            } catch (Throwable failure) {
+                // handleTestExecutionException runs after this scope: keep what libbpf said
+                context.getStore(TestScope.NAMESPACE).put(Diagnostics.LOG_LINES_KEY, log.lines());
+                throw failure;
             }
-            invocation.proceed();
         } finally {
             context.getStore(TestScope.NAMESPACE).remove(LibbpfLog.class);
         }
+    }
+
+    private static void runAttached(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
+        Attachments.attachDeclared(context);
+        for (TestScope.Launched launched : TestScope.current(context).processes()) {
+            if (Targets.releaseAfterAttach(context, launched)) {
+                launched.process().release();
+            }
+        }
+        invocation.proceed();
     }
 
     @Override
@@ -198,9 +211,12 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
             throw failure;
         }
         context.publishReportEntry("junit-ebpf", diagnostics);
-        if (failure instanceof AssertionError && !(failure.getMessage() != null
+        // only a plain AssertionError is rebuilt with the diagnostics in its message: richer types
+        // (AssertionFailedError's expected/actual, MultipleFailuresError) keep their identity
+        if (failure.getClass() == AssertionError.class && !(failure.getMessage() != null
                 && failure.getMessage().contains(Diagnostics.HEADER))) {
-            AssertionError enriched = new AssertionError(failure.getMessage() + "\n" + diagnostics, failure.getCause());
+            String message = failure.getMessage() == null ? "" : failure.getMessage() + "\n";
+            AssertionError enriched = new AssertionError(message + diagnostics, failure.getCause());
             enriched.setStackTrace(failure.getStackTrace());
             for (Throwable s : failure.getSuppressed()) {
                 enriched.addSuppressed(s);

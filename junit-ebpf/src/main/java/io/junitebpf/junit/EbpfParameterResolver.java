@@ -128,11 +128,11 @@ final class EbpfParameterResolver implements ParameterResolver {
                 : EbpfConfig.positiveInt(context, EbpfConfig.STREAM_CAPACITY_PROPERTY_NAME, DEFAULT_CAPACITY);
         EventStream<?> stream = EventStream.open(ringSource(loaded.object(), events.value(), loaded.resource()),
                 (RecordLayout) layout, capacity);
-        for (TestScope.Launched launched : TestScope.chain(context).getFirst().processes()) {
+        for (TestScope.Launched launched : TestScope.current(context).processes()) {
             TargetProcess process = launched.process();
             stream.failFastWhen("target " + process + " died", () -> Targets.died(process));
         }
-        TestScope.chain(context).getFirst().addStream(stream);
+        TestScope.current(context).addStream(stream);
         return stream;
     }
 

@@ -42,7 +42,7 @@ final class Targets {
             process = TargetProcess.launch(executable, List.of(launch.args()), TargetProcess.Gate.STOPPED);
         }
         TestScope.Launched launched = new TestScope.Launched(launch.value(), process);
-        TestScope scope = TestScope.chain(context).getFirst();
+        TestScope scope = TestScope.current(context);
         scope.addProcess(launched);
         for (var stream : scope.streams()) {
             stream.failFastWhen("target " + process + " died", () -> died(process));

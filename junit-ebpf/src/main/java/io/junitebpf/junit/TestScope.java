@@ -36,6 +36,7 @@ final class TestScope implements AutoCloseable {
     private final Map<String, Loaded> objects = new LinkedHashMap<>();
     private final List<EventStream<?>> streams = new ArrayList<>();
     private final List<Launched> processes = new ArrayList<>();
+    private final List<io.junitebpf.bpf.Link> links = new ArrayList<>();
     private final LeakCheck leakCheck;
     private boolean closed;
 
@@ -44,29 +45,35 @@ final class TestScope implements AutoCloseable {
         this.leakCheck = strict ? new LeakCheck(displayName) : null;
     }
 
-    /** The scope of {@code context}, created on first use. */
+    /**
+     * The scope of {@code context} itself, created on first use. Keys carry the context's unique id:
+     * a store lookup also searches the parents, and a test must not get its class's scope.
+     */
     static TestScope of(ExtensionContext context, boolean strict) {
-        return context.getStore(NAMESPACE).getOrComputeIfAbsent(KEY,
+        return context.getStore(NAMESPACE).getOrComputeIfAbsent(key(context),
                 k -> new TestScope(context.getDisplayName(), strict), TestScope.class);
     }
 
-    /** The scope of {@code context} if one was created there (not in a parent). */
-    static Optional<TestScope> existing(ExtensionContext context) {
-        return Optional.ofNullable(context.getStore(NAMESPACE).get(KEY, TestScope.class))
-                .filter(s -> context.getParent().map(p -> p.getStore(NAMESPACE).get(KEY, TestScope.class) != s)
-                        .orElse(true));
+    /** The scope of {@code context} itself (created on first use, e.g. by a constructor parameter). */
+    static TestScope current(ExtensionContext context) {
+        boolean strict = Settings.find(context).map(s -> s.strict(context)).orElse(false);
+        return of(context, strict);
     }
 
     /** Scopes from the method's outwards, for lookups. */
     static List<TestScope> chain(ExtensionContext context) {
         List<TestScope> chain = new ArrayList<>();
         for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
-            TestScope scope = c.get().getStore(NAMESPACE).get(KEY, TestScope.class);
+            TestScope scope = c.get().getStore(NAMESPACE).get(key(c.get()), TestScope.class);
             if (scope != null && !chain.contains(scope)) {
                 chain.add(scope);
             }
         }
         return chain;
+    }
+
+    private static String key(ExtensionContext context) {
+        return KEY + ":" + context.getUniqueId();
     }
 
     private boolean loadedOnce;
@@ -103,6 +110,11 @@ final class TestScope implements AutoCloseable {
         processes.add(launched);
     }
 
+    /** Links made for this scope (declared attachments): detached when it closes, before any object. */
+    synchronized void addLink(io.junitebpf.bpf.Link link) {
+        links.add(link);
+    }
+
     synchronized List<Launched> processes() {
         return List.copyOf(processes);
     }
@@ -115,6 +127,7 @@ final class TestScope implements AutoCloseable {
         }
         closed = true;
         List<AutoCloseable> order = new ArrayList<>(streams);
+        order.addAll(links);
         order.addAll(objects.values().stream().map(Loaded::object).toList());
         order.addAll(processes.stream().map(Launched::process).toList());
         RuntimeException failure = null;
