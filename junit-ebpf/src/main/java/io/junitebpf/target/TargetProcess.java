@@ -38,6 +38,7 @@ public final class TargetProcess implements AutoCloseable {
     }
 
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(1);
 
     private final Path executable;
     private final Process process;
@@ -143,10 +144,25 @@ public final class TargetProcess implements AutoCloseable {
     /** Waits for the process to exit by itself. */
     public boolean waitFor(Duration timeout) {
         try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (exited) {
+                drainOutput();
+            }
+            return exited;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** After exit, waits briefly for the readers, so the output a message quotes is complete. */
+    private void drainOutput() {
+        try {
+            for (Thread reader : readers) {
+                reader.join(OUTPUT_DRAIN.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -155,6 +171,7 @@ public final class TargetProcess implements AutoCloseable {
         if (process.isAlive()) {
             return "still running";
         }
+        drainOutput();
         List<String> err = stderr();
         return "exited with " + process.exitValue()
                 + (err.isEmpty() ? "" : "; stderr: " + String.join(" | ", err.subList(Math.max(0, err.size() - 5),
