@@ -42,9 +42,20 @@ final class EventBuffer<T> implements AutoCloseable {
             throw new IllegalArgumentException("event stream: capacity must be positive, got " + capacity);
         }
         EventBuffer<T> buffer = new EventBuffer<>(source, layout, capacity);
+        buffer.discardPending();
         buffer.poller = Thread.ofPlatform().daemon().name("junit-ebpf-events-" + layout.type().getSimpleName())
                 .start(buffer::run);
         return buffer;
+    }
+
+    /**
+     * A stream starts empty: records already in the buffer when it opens were written for someone
+     * else (with a PER_CLASS object, an earlier test's target firing until it was stopped).
+     */
+    private void discardPending() {
+        for (int round = 0; round < 1_000 && source.poll(Duration.ZERO, record -> { }) > 0; round++) {
+            // drop them
+        }
     }
 
     Class<?> type() {

@@ -16,8 +16,8 @@ import java.util.Optional;
 /**
  * What one scope (a test method, or a class with PER_CLASS) created: loaded
  * objects, event streams, target processes. Kept in the JUnit store, so JUnit
- * closes it with the scope: streams first, then objects (which detach their
- * links), then processes. Closing also runs the strict leak check.
+ * closes it with the scope: links and targets first (no event after its stream
+ * closed), then streams, then objects. Closing also runs the strict leak check.
  */
 final class TestScope implements AutoCloseable {
 
@@ -126,10 +126,12 @@ final class TestScope implements AutoCloseable {
             return;
         }
         closed = true;
-        List<AutoCloseable> order = new ArrayList<>(streams);
-        order.addAll(links);
-        order.addAll(objects.values().stream().map(Loaded::object).toList());
+        // producers first (links, then targets), so no event lands after its stream closed;
+        // then the streams; then the objects, which close their buffers and detach what is left
+        List<AutoCloseable> order = new ArrayList<>(links);
         order.addAll(processes.stream().map(Launched::process).toList());
+        order.addAll(streams);
+        order.addAll(objects.values().stream().map(Loaded::object).toList());
         RuntimeException failure = null;
         for (AutoCloseable resource : order) {
             try {
