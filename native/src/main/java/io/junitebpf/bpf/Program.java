@@ -95,8 +95,7 @@ public final class Program {
             return;
         }
         if (usdt) {
-            precheck(target, () -> ElfFile.read(binary.get()).usdtProbe(parts[1], parts[2]));
-            requireCookiesForPositionIndependent(binary.get());
+            precheckUsdt(binary.get(), parts[1], parts[2], true, target);
         } else {
             precheck(target, () -> ElfFile.read(binary.get()).fileOffset(parts[1]));
         }
@@ -106,21 +105,30 @@ public final class Program {
      * Without BPF cookies (kernels before 5.15) libbpf cannot tell USDT call
      * sites apart in a position-independent binary for all processes at once.
      */
-    private static void requireCookiesForPositionIndependent(java.nio.file.Path binary) {
-        if (KernelFeatures.has(KernelFeature.BPF_COOKIE)) {
+    private static void requireCookiesForPositionIndependent(java.nio.file.Path binary, ElfFile elf) {
+        if (KernelFeatures.has(KernelFeature.BPF_COOKIE)
+                || elf.header().type() != io.junitebpf.elf.ElfHeader.Type.DYN) {
             return;
         }
-        boolean pie;
-        try {
-            pie = ElfFile.read(binary).header().type() == io.junitebpf.elf.ElfHeader.Type.DYN;
-        } catch (ElfException e) {
-            return; // libbpf will report the file
-        }
-        if (pie) {
-            throw new FeatureUnavailableException(KernelFeature.BPF_COOKIE, "USDT in the position-independent "
-                    + binary + " for all processes needs BPF cookies, which Linux " + KernelVersion.running()
-                    + " lacks; attach per pid (Usdt.withPid) or build the target -no-pie",
-                    KernelFeatures.expected(KernelFeature.BPF_COOKIE));
+        throw new FeatureUnavailableException(KernelFeature.BPF_COOKIE, "USDT in the position-independent "
+                + binary + " for all processes needs BPF cookies, which Linux " + KernelVersion.running()
+                + " lacks; attach per pid (Usdt.withPid) or build the target -no-pie",
+                KernelFeatures.expected(KernelFeature.BPF_COOKIE));
+    }
+
+    /**
+     * The USDT checks of an explicit and of a SEC()-declared attach, on one read of the ELF: the probe
+     * exists, and (for all processes) the kernel can attach to it in this binary.
+     */
+    private void precheckUsdt(java.nio.file.Path binary, String provider, String probe, boolean allProcesses,
+                              String target) {
+        ElfFile elf = precheck(target, () -> {
+            ElfFile file = ElfFile.read(binary);
+            file.usdtProbe(provider, probe);
+            return file;
+        });
+        if (allProcesses) {
+            requireCookiesForPositionIndependent(binary, elf);
         }
     }
 
@@ -157,10 +165,7 @@ public final class Program {
         Objects.requireNonNull(usdt, "usdt");
         requireFile(usdt.binary().toString(), usdt.toString());
         if (usdt.binary().toString().contains("/")) {
-            precheck(usdt.toString(), () -> ElfFile.read(usdt.binary()).usdtProbe(usdt.provider(), usdt.name()));
-            if (usdt.pid() == -1) {
-                requireCookiesForPositionIndependent(usdt.binary());
-            }
+            precheckUsdt(usdt.binary(), usdt.provider(), usdt.name(), usdt.pid() == -1, usdt.toString());
         }
         return link(attacher.usdt(usdt.binary().toString(), usdt.provider(), usdt.name(), usdt.pid(), usdt.cookie(),
                 usdt.toString()));
@@ -208,9 +213,9 @@ public final class Program {
      * Looks the probe up in the ELF first: libbpf's own "not found" says less
      * than ours, which lists what the binary does have.
      */
-    private void precheck(String target, Runnable lookup) {
+    private <T> T precheck(String target, java.util.function.Supplier<T> lookup) {
         try {
-            lookup.run();
+            return lookup.get();
         } catch (ElfException e) {
             throw new BpfException("attach program '" + name + "' to " + target, e.getMessage(), 0, List.of(), e);
         }
