@@ -160,7 +160,7 @@ public final class Ebpf implements ExecutionCondition, BeforeAllCallback, Before
     /** Constructor parameters get the test method's context, so per-method objects load for that test. */
     @Override
     public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
-        return ExtensionContextScope.TEST_METHOD;
+        return parameters.getTestInstantiationExtensionContextScope(rootContext);
     }
 
     @Override

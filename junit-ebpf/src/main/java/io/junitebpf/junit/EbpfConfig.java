@@ -35,7 +35,7 @@ public final class EbpfConfig {
         if (value.isPresent()) {
             return value;
         }
-        String env = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_'));
+        String env = System.getenv(io.junitebpf.container.ContainerConfig.environmentName(key));
         return Optional.ofNullable(env).filter(v -> !v.isBlank());
     }
 

@@ -47,8 +47,7 @@ final class LeakCheck {
             }
         }
         for (TargetProcess process : processes) {
-            if (process.isAlive() || java.nio.file.Files.exists(java.nio.file.Path.of("/proc",
-                    Integer.toString(process.pid()), "exe")) && isSame(process)) {
+            if (process.isAlive() || ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false)) {
                 leaks.add(process + " is still running");
             }
         }
@@ -74,9 +73,5 @@ final class LeakCheck {
             throw new AssertionError("junit-ebpf strict mode: " + scope + " left resources behind: "
                     + String.join("; ", leaks));
         }
-    }
-
-    private static boolean isSame(TargetProcess process) {
-        return ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false);
     }
 }

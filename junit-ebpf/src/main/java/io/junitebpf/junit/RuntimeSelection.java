@@ -27,7 +27,7 @@ final class RuntimeSelection {
 
     /** The decision for the class of {@code context}, made on first use. */
     static RuntimeDecision decide(ExtensionContext context, Settings settings, List<String> inProcessProblems) {
-        ExtensionContext classContext = classContext(context);
+        ExtensionContext classContext = Settings.classContext(context);
         return classContext.getStore(TestScope.NAMESPACE).getOrComputeIfAbsent(DECISION_KEY, k -> {
             ContainerConfig config = config(context, settings);
             Optional<String> problem = inProcessProblems.isEmpty() ? Optional.empty()
@@ -41,14 +41,14 @@ final class RuntimeSelection {
 
     /** Whether the class of {@code context} runs its tests in a container. */
     static boolean inContainer(ExtensionContext context) {
-        RuntimeDecision decision = classContext(context).getStore(TestScope.NAMESPACE)
+        RuntimeDecision decision = Settings.classContext(context).getStore(TestScope.NAMESPACE)
                 .get(DECISION_KEY, RuntimeDecision.class);
         return decision != null && decision.choice() == RuntimeDecision.Choice.CONTAINER;
     }
 
     /** Publishes the decision as a report entry of {@code context}. */
     static void publish(ExtensionContext context) {
-        RuntimeDecision decision = classContext(context).getStore(TestScope.NAMESPACE)
+        RuntimeDecision decision = Settings.classContext(context).getStore(TestScope.NAMESPACE)
                 .get(DECISION_KEY, RuntimeDecision.class);
         if (decision != null) {
             context.publishReportEntry(RuntimeDecision.REPORT_ENTRY_KEY,
@@ -59,7 +59,7 @@ final class RuntimeSelection {
 
     /** The class's container, started on first use and removed with the class. */
     static ContainerRuntime runtime(ExtensionContext context) {
-        ExtensionContext classContext = classContext(context);
+        ExtensionContext classContext = Settings.classContext(context);
         Settings settings = Settings.require(context);
         return classContext.getStore(TestScope.NAMESPACE).getOrComputeIfAbsent(RUNTIME_KEY,
                 k -> ContainerRuntime.forTestClass(classContext.getRequiredTestClass().getName(),
@@ -71,13 +71,5 @@ final class RuntimeSelection {
                 System::getenv);
         return settings.runtime() == EbpfTest.Runtime.DEFAULT ? config
                 : config.withRuntime(RuntimeMode.valueOf(settings.runtime().name()));
-    }
-
-    private static ExtensionContext classContext(ExtensionContext context) {
-        ExtensionContext c = context;
-        while (c.getTestMethod().isPresent() && c.getParent().isPresent()) {
-            c = c.getParent().get();
-        }
-        return c;
     }
 }

@@ -64,7 +64,8 @@ record Settings(List<String> objects, EbpfTest.Lifecycle lifecycle, EbpfTest.Str
                 .map(v -> v.strip().equalsIgnoreCase("in-process")).orElse(false);
     }
 
-    private static ExtensionContext classContext(ExtensionContext context) {
+    /** The context of the test class (a method's parent, or the class itself). */
+    static ExtensionContext classContext(ExtensionContext context) {
         ExtensionContext c = context;
         while (c.getTestMethod().isPresent() && c.getParent().isPresent()) {
             c = c.getParent().get();

@@ -59,9 +59,7 @@ final class Targets {
         try {
             attach.run();
         } catch (RuntimeException e) {
-            var dead = TestScope.chain(context).stream().flatMap(s -> s.processes().stream())
-                    .filter(l -> l.name().equals(target)).map(TestScope.Launched::process)
-                    .filter(p -> !p.isAlive()).findFirst();
+            var dead = launched(context, target).filter(p -> !p.isAlive());
             if (dead.isEmpty()) {
                 throw e;
             }
@@ -82,10 +80,9 @@ final class Targets {
 
     /** The binary a declared attachment names: the built umark, or an absolute path. */
     static Path binary(ExtensionContext context, String target, String where) {
-        var launched = TestScope.chain(context).stream().flatMap(s -> s.processes().stream())
-                .filter(l -> l.name().equals(target)).findFirst();
+        var launched = launched(context, target);
         if (launched.isPresent()) {
-            return launched.get().process().executable();
+            return launched.get().executable();
         }
         if (target.equals("umark")) {
             return Umark.executable();
@@ -100,7 +97,12 @@ final class Targets {
 
     /** The pid to limit an attachment to: the test's launched process of that target, or -1 (all). */
     static int pid(ExtensionContext context, String target) {
+        return launched(context, target).map(TargetProcess::pid).orElse(-1);
+    }
+
+    /** The process the test (or its class) launched under {@code target}'s name, the first if several. */
+    private static java.util.Optional<TargetProcess> launched(ExtensionContext context, String target) {
         return TestScope.chain(context).stream().flatMap(s -> s.processes().stream())
-                .filter(l -> l.name().equals(target)).mapToInt(l -> l.process().pid()).findFirst().orElse(-1);
+                .filter(l -> l.name().equals(target)).map(TestScope.Launched::process).findFirst();
     }
 }
