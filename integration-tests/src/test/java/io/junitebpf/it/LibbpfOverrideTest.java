@@ -5,11 +5,7 @@ import io.junitebpf.bpf.Libbpf;
 import io.junitebpf.bpf.LibbpfUnavailableException;
 import io.junitebpf.bpf.LibbpfVersion;
 import io.junitebpf.bpf.LoadedObject;
-import io.junitebpf.bpf.RingBuffer;
-import io.junitebpf.bpf.Usdt;
 import io.junitebpf.bpf.internal.LibbpfApi;
-import io.junitebpf.target.TargetProcess;
-import io.junitebpf.target.Umark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,17 +14,13 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The libbpf override (issue 3): {@code -Djunit.ebpf.libbpf.path} or {@code JUNIT_EBPF_LIBBPF_PATH}
@@ -79,29 +71,7 @@ class LibbpfOverrideTest {
 
     @Test
     void aUsdtProbeOfUmarkIsLoadedAttachedAndReadThroughTheConfiguredLibbpf() throws IOException {
-        List<WalkingSkeletonTest.UsdtEvent> events = new CopyOnWriteArrayList<>();
-        try (LoadedObject bpf = BpfObject.openResource("bpf/usdt.bpf.o").load();
-             TargetProcess umark = Umark.launchGated(1_000, Duration.ofMillis(20))) {
-            bpf.program("func_usdt1").attachUsdt(Usdt.of(umark.executable(), "groupa", "probe1").withPid(umark.pid()));
-            RingBuffer ring = bpf.ringBuffer("events");
-            umark.release();
-
-            await("a func_usdt1 event from umark pid " + umark.pid() + " via " + Libbpf.system())
-                    .atMost(Duration.ofSeconds(10))
-                    .failFast("umark exited: " + umark.describeExit(), () -> !umark.isAlive())
-                    .until(() -> {
-                        ring.poll(Duration.ofMillis(100),
-                                record -> events.add(WalkingSkeletonTest.UsdtEvent.decode(record)));
-                        return events.stream().anyMatch(e -> e.tgid() == umark.pid());
-                    });
-
-            assertThat(events).filteredOn(e -> e.tgid() == umark.pid())
-                    .first()
-                    .satisfies(e -> {
-                        assertThat(e.name()).isEqualTo("func_usdt1");
-                        assertThat(e.arg1()).isEqualTo(10);
-                    });
-        }
+        WalkingSkeletonTest.assertProbe1ReportsTen(" via " + Libbpf.system());
         // Everything above went through one libbpf: the configured one.
         String configured = Libbpf.configuredLocation();
         if (configured.contains("/")) {

@@ -40,6 +40,11 @@ class WalkingSkeletonTest {
 
     @Test
     void usdtProbe1OfUmarkReportsTen() {
+        assertProbe1ReportsTen("");
+    }
+
+    /** The whole slice; {@code via} names what it ran through, for the wait's alias (e.g. another libbpf). */
+    static void assertProbe1ReportsTen(String via) {
         List<UsdtEvent> events = new CopyOnWriteArrayList<>();
         try (LoadedObject bpf = BpfObject.openResource("bpf/usdt.bpf.o").load();
              TargetProcess umark = Umark.launchGated(1_000, Duration.ofMillis(20))) {
@@ -47,7 +52,7 @@ class WalkingSkeletonTest {
             RingBuffer ring = bpf.ringBuffer("events");
             umark.release();
 
-            await("a func_usdt1 event from umark pid " + umark.pid())
+            await("a func_usdt1 event from umark pid " + umark.pid() + via)
                     .atMost(Duration.ofSeconds(10))
                     .failFast("umark exited: " + umark.describeExit(), () -> !umark.isAlive())
                     .until(() -> {
