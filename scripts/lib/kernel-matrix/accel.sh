@@ -20,10 +20,10 @@ qemu_binary() {
 # choose_accel REQUEST VMLINUX INITRAMFS
 # REQUEST is auto, kvm or tcg. Sets ACCEL (kvm|tcg), CPU (QEMU -cpu) and ACCEL_REASON (one line).
 # "kvm" fails (returns 1, ACCEL_REASON says why) when the probe boot fails; "auto" falls back to TCG.
+# shellcheck disable=SC2034 # ACCEL, CPU and ACCEL_REASON are this function's results
 choose_accel() {
   local request=$1 vmlinux=$2 initramfs=$3
   local device=${KVM_DEVICE:-/dev/kvm} limit=${KERNEL_MATRIX_ACCEL_PROBE_TIMEOUT:-30}
-  # shellcheck disable=SC2034 # ACCEL and CPU are this function's results
   ACCEL=tcg CPU=max
   case "$request" in
     tcg) ACCEL_REASON="tcg requested"; return 0 ;;
