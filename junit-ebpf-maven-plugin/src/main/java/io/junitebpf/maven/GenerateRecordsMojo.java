@@ -2,11 +2,13 @@ package io.junitebpf.maven;
 
 import io.junitebpf.btf.Btf;
 import io.junitebpf.btf.BtfException;
+import org.apache.maven.artifact.DependencyResolutionRequiredException;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
 
 import java.io.File;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +32,8 @@ import java.util.stream.Stream;
  * resource name) and a record per struct ({@code UprobeBpf.UprobeEvent}). See {@link RecordGenerator} for
  * which structs and which Java types.
  */
-@Mojo(name = "generate-records", defaultPhase = LifecyclePhase.PROCESS_TEST_RESOURCES, threadSafe = true)
+@Mojo(name = "generate-records", defaultPhase = LifecyclePhase.PROCESS_TEST_RESOURCES, threadSafe = true,
+        requiresDependencyResolution = ResolutionScope.TEST)
 public class GenerateRecordsMojo extends AbstractMojo {
 
     /** The package of the generated classes; by default the project's group id followed by {@code .bpf}. */
@@ -43,6 +47,13 @@ public class GenerateRecordsMojo extends AbstractMojo {
     /** The directories searched for {@code **}{@code /*.bpf.o}; resource names are relative to them. */
     @Parameter
     private List<File> objectDirectories;
+
+    /**
+     * Objects on the test class path (in a dependency jar) to generate records for too, by resource name,
+     * e.g. {@code bpf/uprobe.bpf.o}.
+     */
+    @Parameter
+    private List<String> classpathObjects = new ArrayList<>();
 
     /** Skips generating records. */
     @Parameter(property = "junit.ebpf.skip", defaultValue = "false")
@@ -62,10 +73,16 @@ public class GenerateRecordsMojo extends AbstractMojo {
                 Path.of(project.getBuild().getTestOutputDirectory()));
         String pkg = packageName != null ? packageName : JavaNames.packageName(project.getGroupId()) + ".bpf";
         try {
-            int written = generate(roots, pkg, outputDirectory.toPath());
+            Map<String, byte[]> fromClasspath = new LinkedHashMap<>();
+            for (String resource : classpathObjects) {
+                fromClasspath.put(resource, ClasspathObjects.read(resource, project.getTestClasspathElements()));
+            }
+            int written = generate(roots, fromClasspath, pkg, outputDirectory.toPath());
             getLog().info("records for BPF objects in " + outputDirectory + " (" + written + " written)");
         } catch (BpfBuildException | BtfException e) {
             throw new MojoFailureException(e.getMessage(), e);
+        } catch (DependencyResolutionRequiredException e) {
+            throw new MojoFailureException("generate-records: the test class path is not resolved: " + e.getMessage(), e);
         }
         project.addTestCompileSourceRoot(outputDirectory.getPath());
     }
@@ -76,7 +93,8 @@ public class GenerateRecordsMojo extends AbstractMojo {
      *
      * @return how many files were written
      */
-    static int generate(List<Path> roots, String packageName, Path outputDirectory) {
+    static int generate(List<Path> roots, Map<String, byte[]> classpathObjects, String packageName,
+                        Path outputDirectory) {
         Path dir = outputDirectory.resolve(packageName.replace('.', '/'));
         Map<String, String> owners = new HashMap<>();
         List<RecordGenerator.Generated> classes = new ArrayList<>();
@@ -97,6 +115,16 @@ public class GenerateRecordsMojo extends AbstractMojo {
                     }
                     classes.add(g);
                 }
+            }
+            for (Map.Entry<String, byte[]> o : classpathObjects.entrySet()) {
+                RecordGenerator.Generated g = RecordGenerator.generate(packageName, o.getKey(),
+                        Btf.parse(o.getKey(), o.getValue()));
+                String before = owners.putIfAbsent(g.className(), o.getKey());
+                if (before != null) {
+                    throw new BpfBuildException("generate-records: " + before + " and " + o.getKey()
+                            + " both give class " + packageName + "." + g.className() + " (rename one of them)");
+                }
+                classes.add(g);
             }
             for (RecordGenerator.Generated g : classes) {
                 Path file = dir.resolve(g.className() + ".java");

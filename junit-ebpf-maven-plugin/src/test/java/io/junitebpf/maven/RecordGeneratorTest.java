@@ -113,18 +113,36 @@ class RecordGeneratorTest {
         Files.createDirectories(nested.getParent());
         Files.copy(objects.resolve("types.bpf.o"), nested);
 
-        assertThatThrownBy(() -> GenerateRecordsMojo.generate(List.of(objects), "com.example", gen))
+        assertThatThrownBy(() -> GenerateRecordsMojo.generate(List.of(objects), java.util.Map.of(), "com.example", gen))
                 .hasMessage("generate-records: net/types.bpf.o and types.bpf.o both give class com.example.TypesBpf"
                         + " (rename one of the sources)");
         Files.delete(objects.resolve("types.bpf.o"));
-        assertThat(GenerateRecordsMojo.generate(List.of(objects), "com.example", gen)).isEqualTo(1);
+        assertThat(GenerateRecordsMojo.generate(List.of(objects), java.util.Map.of(), "com.example", gen)).isEqualTo(1);
         Path file = gen.resolve("com/example/TypesBpf.java");
         assertThat(Files.readString(file)).contains("OBJECT = \"net/types.bpf.o\"");
-        assertThat(GenerateRecordsMojo.generate(List.of(objects), "com.example", gen)).isZero();
+        assertThat(GenerateRecordsMojo.generate(List.of(objects), java.util.Map.of(), "com.example", gen)).isZero();
         Files.delete(nested);
-        assertThat(GenerateRecordsMojo.generate(List.of(objects, dir.resolve("missing")), "com.example", gen)).isZero();
+        assertThat(GenerateRecordsMojo.generate(List.of(objects, dir.resolve("missing")), java.util.Map.of(), "com.example", gen)).isZero();
         assertThat(file).doesNotExist();
         assertThat(btf.structNames()).contains("all_kinds");
+    }
+
+    @Test
+    void classpathObjectsAreReadFromDirectoriesAndJarsAndAMissingOneIsNamed() throws IOException {
+        Path classes = dir.resolve("classes-dir");
+        Files.createDirectories(classes.resolve("bpf"));
+        Files.writeString(classes.resolve("bpf/a.bpf.o"), "A");
+        Path jar = dir.resolve("dep.jar");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("bpf/b.bpf.o"));
+            out.write('B');
+        }
+        List<String> classpath = List.of(dir.resolve("nothing").toString(), classes.toString(), jar.toString());
+        assertThat(ClasspathObjects.read("bpf/a.bpf.o", classpath)).containsExactly('A');
+        assertThat(ClasspathObjects.read("bpf/b.bpf.o", classpath)).containsExactly('B');
+        assertThatThrownBy(() -> ClasspathObjects.read("bpf/c.bpf.o", classpath))
+                .hasMessageStartingWith("generate-records: classpathObjects entry 'bpf/c.bpf.o' is on no element of"
+                        + " the test class path [");
     }
 
     @Test
