@@ -1,7 +1,9 @@
 package io.junitebpf.it;
 
 import io.junitebpf.btf.Btf;
+import io.junitebpf.event.CStruct;
 import io.junitebpf.event.EventStream;
+import io.junitebpf.event.LayoutException;
 import io.junitebpf.event.RecordLayout;
 import io.junitebpf.it.generated.ProbeExecveBpf;
 import io.junitebpf.it.generated.TraceExecveBpf;
@@ -20,6 +22,7 @@ import java.time.Duration;
 
 import static io.junitebpf.junit.EbpfAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The records junit-ebpf-maven-plugin's generate-records wrote for the shipped objects (see this module's
@@ -35,6 +38,22 @@ class GeneratedRecordsTest {
                 .isEqualTo("usdt_event");
         assertThat(RecordLayout.of(TraceExecveBpf.ExecveEvent.class, btf(TraceExecveBpf.OBJECT)).size())
                 .isEqualTo(RecordLayout.of(ProbeExecveBpf.ExecveEvent.class, btf(ProbeExecveBpf.OBJECT)).size());
+    }
+
+    record Missing(int x) {}
+
+    @CStruct("uprobe_event")
+    record Narrow(int x) {}
+
+    @Test
+    void handWrittenRecordsAreStillCheckedAndAMissingStructNamesTheMacro() throws IOException {
+        Btf btf = btf(UprobeBpf.OBJECT);
+        assertThatThrownBy(() -> RecordLayout.of(Narrow.class, btf)).isInstanceOf(LayoutException.class)
+                .hasMessageContaining("is narrower than the C unsigned 8-byte integer");
+        assertThatThrownBy(() -> RecordLayout.of(Missing.class, btf)).isInstanceOf(LayoutException.class)
+                .hasMessageContaining("no struct 'missing'")
+                .hasMessageEndingWith("keep a struct that is only written to a ring buffer in BTF with"
+                        + " JUNIT_EBPF_EVENT(struct missing) from junit_ebpf.h)");
     }
 
     @Test

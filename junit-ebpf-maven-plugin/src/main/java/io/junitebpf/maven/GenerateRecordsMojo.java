@@ -59,12 +59,16 @@ public class GenerateRecordsMojo extends AbstractMojo {
     @Parameter(property = "junit.ebpf.skip", defaultValue = "false")
     private boolean skip;
 
+    /** {@code -Dmaven.test.skip} skips this too: the records are test sources. */
+    @Parameter(property = "maven.test.skip", defaultValue = "false")
+    private boolean skipTests;
+
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
 
     @Override
     public void execute() throws MojoFailureException {
-        if (skip) {
+        if (skip || skipTests) {
             getLog().info("record generation skipped");
             return;
         }
