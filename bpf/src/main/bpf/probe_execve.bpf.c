@@ -5,14 +5,14 @@
  * and BPF_KSYSCALL unwraps the arguments whether or not the kernel uses
  * syscall wrappers. Needs CONFIG_KPROBES.
  */
-#include "core_types.h"
+#include "junit_ebpf_core.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "events.h"
 #include "task.bpf.h"
 #include "ringbuf.bpf.h"
 
-EMIT_EVENT_TYPE(execve_event);
+JUNIT_EBPF_EVENT(struct execve_event);
 
 SEC("ksyscall/execve")
 int BPF_KSYSCALL(probe_execve, const char *filename)
@@ -20,7 +20,7 @@ int BPF_KSYSCALL(probe_execve, const char *filename)
 	struct execve_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e)
 		return 0;
-	SET_NAME(e->name, "probe_execve");
+	JUNIT_EBPF_SET_STR(e->name, "probe_execve");
 	fill_task_info(&e->task);
 	if (bpf_probe_read_user_str(e->filename, sizeof(e->filename), filename) < 0)
 		e->filename[0] = '\0';

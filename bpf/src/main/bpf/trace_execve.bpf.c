@@ -5,20 +5,20 @@
  * attached by bpf_program__attach(); trace_execve_manual has a bare
  * SEC("tracepoint") and is attached with an explicit attach_tracepoint().
  */
-#include "core_types.h"
+#include "junit_ebpf_core.h"
 #include <bpf/bpf_helpers.h>
 #include "events.h"
 #include "task.bpf.h"
 #include "ringbuf.bpf.h"
 
-EMIT_EVENT_TYPE(execve_event);
+JUNIT_EBPF_EVENT(struct execve_event);
 
 static __always_inline int report_execve(struct trace_event_raw_sys_enter *ctx)
 {
 	struct execve_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e)
 		return 0;
-	SET_NAME(e->name, "trace_execve");
+	JUNIT_EBPF_SET_STR(e->name, "trace_execve");
 	fill_task_info(&e->task);
 	const char *filename = (const char *)BPF_CORE_READ(ctx, args[0]);
 	if (bpf_probe_read_user_str(e->filename, sizeof(e->filename), filename) < 0)

@@ -8,21 +8,21 @@
  * SEC(); the binary is named without a directory, so libbpf resolves "umark"
  * through PATH and the harness puts the umark it built on PATH.
  */
-#include "core_types.h"
+#include "junit_ebpf_core.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "events.h"
 #include "task.bpf.h"
 #include "ringbuf.bpf.h"
 
-EMIT_EVENT_TYPE(uprobe_event);
+JUNIT_EBPF_EVENT(struct uprobe_event);
 
 /* A macro, not a function, so each name stays a literal copied by immediate stores (no .rodata). */
 #define REPORT(literal, X, Y, RET)                                              \
 	({                                                                      \
 		struct uprobe_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0); \
 		if (e) {                                                        \
-			SET_NAME(e->name, literal);                             \
+			JUNIT_EBPF_SET_STR(e->name, literal);                             \
 			fill_task_info(&e->task);                               \
 			e->x = (X);                                             \
 			e->y = (Y);                                             \

@@ -5,21 +5,21 @@
  * func_usdt2 declares groupb:probe2 in SEC(), with "umark" resolved through
  * PATH as in uprobe.bpf.c.
  */
-#include "core_types.h"
+#include "junit_ebpf_core.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/usdt.bpf.h>
 #include "events.h"
 #include "task.bpf.h"
 #include "ringbuf.bpf.h"
 
-EMIT_EVENT_TYPE(usdt_event);
+JUNIT_EBPF_EVENT(struct usdt_event);
 
 /* A macro, not a function, so each name stays a literal copied by immediate stores (no .rodata). */
 #define REPORT(literal, ARG1, ARG2)                                             \
 	({                                                                      \
 		struct usdt_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0); \
 		if (e) {                                                        \
-			SET_NAME(e->name, literal);                             \
+			JUNIT_EBPF_SET_STR(e->name, literal);                             \
 			fill_task_info(&e->task);                               \
 			e->arg1 = (ARG1);                                       \
 			e->arg2 = (ARG2);                                       \

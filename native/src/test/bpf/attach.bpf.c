@@ -12,7 +12,7 @@
  * Every program loads on any kernel with BTF, kprobes or not: only attaching
  * a kprobe needs CONFIG_KPROBES.
  */
-#include "core_types.h"
+#include "junit_ebpf_core.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>

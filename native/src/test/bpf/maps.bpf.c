@@ -8,7 +8,7 @@
  * into a small ring buffer. Nothing is read with CO-RE, so loading needs no
  * kernel BTF and stays fast enough for a thousand load cycles.
  */
-#include "core_types.h"
+#include "junit_ebpf_core.h"
 #include <bpf/bpf_helpers.h>
 
 const volatile __u32 target_tgid = 0;

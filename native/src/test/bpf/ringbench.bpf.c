@@ -9,7 +9,7 @@
  * (adaptive) wakeups: only the first record of a fill wakes the consumer, and
  * libbpf's poll needs that wakeup to look at the ring at all.
  */
-#include "core_types.h"
+#include "junit_ebpf_core.h"
 #include <bpf/bpf_helpers.h>
 
 #define RINGBENCH_MAGIC 0x4a454251 /* "JEBQ" */

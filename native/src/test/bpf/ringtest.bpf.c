@@ -12,7 +12,7 @@
  * record), u32 kind, then payload byte i = (i * 7 + 3) & 0xff. Only bounded
  * loops (kernel 5.3+), no bpf_loop: the object loads wherever ring buffers do.
  */
-#include "core_types.h"
+#include "junit_ebpf_core.h"
 #include <bpf/bpf_helpers.h>
 
 #define RINGTEST_MAGIC 0x4a454250 /* "JEBP" */

@@ -10,7 +10,7 @@
  * array lookup with a constant, in-range key cannot return NULL and accept
  * the unchecked access.
  */
-#include "core_types.h"
+#include "junit_ebpf_core.h"
 #include <bpf/bpf_helpers.h>
 
 struct {

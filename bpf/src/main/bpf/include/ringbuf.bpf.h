@@ -3,11 +3,8 @@
 #ifndef JUNIT_EBPF_RINGBUF_BPF_H
 #define JUNIT_EBPF_RINGBUF_BPF_H
 
-#include <bpf/bpf_helpers.h>
+#include "junit_ebpf.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024);
-} events SEC(".maps");
+JUNIT_EBPF_RINGBUF(events, 256 * 1024);
 
 #endif /* JUNIT_EBPF_RINGBUF_BPF_H */

@@ -5,20 +5,7 @@
 
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
-
-/*
- * Makes clang emit an event struct into the object's BTF (a ring buffer map
- * has no value type to carry it), so user space can read the event layout.
- * Costs one pointer in .bss.
- */
-#define EMIT_EVENT_TYPE(tag) struct tag *tag##_type __attribute__((unused))
-
-/* Copy a string literal into a fixed char[] without a helper call. */
-#define SET_NAME(dst, literal)                                         \
-	do {                                                           \
-		_Static_assert(sizeof(literal) <= sizeof(dst), "name too long"); \
-		__builtin_memcpy((dst), (literal), sizeof(literal));   \
-	} while (0)
+#include "junit_ebpf.h"
 
 static __always_inline void fill_task_info(struct task_info *info)
 {

@@ -57,7 +57,8 @@ public final class RecordLayout<T extends Record> {
         String name = structName(type);
         BtfStruct struct = btf.struct(name).orElseThrow(() -> new LayoutException("record " + type.getSimpleName()
                 + ": no struct '" + name + "' in the BTF of " + btf.source() + " (structs: "
-                + String.join(", ", btf.structNames()) + "; name it with @CStruct)"));
+                + String.join(", ", btf.structNames()) + "; name it with @CStruct, and keep a struct that is only written"
+                + " to a ring buffer in BTF with JUNIT_EBPF_EVENT(struct " + name + ") from junit_ebpf.h)"));
         return of(type, struct);
     }
 

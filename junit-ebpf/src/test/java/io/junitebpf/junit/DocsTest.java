@@ -9,11 +9,14 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The user guide's snippets are regions of tests that compile and run: keep them identical. */
+/**
+ * The user guide's snippets are regions of tests that compile and run, or of the example projects' POMs that
+ * scripts/examples builds: keep them identical.
+ */
 class DocsTest {
 
     private static final Pattern SNIPPET = Pattern.compile(
-            "<!-- snippet: (\\S+)#(\\S+) -->\\n```java\\n(.*?)\\n```", Pattern.DOTALL);
+            "<!-- snippet: (\\S+)#(\\S+) -->\\n```(java|xml)\\n(.*?)\\n```", Pattern.DOTALL);
 
     @Test
     void everyGuideSnippetIsARegionOfARunningTest() throws Exception {
@@ -23,10 +26,13 @@ class DocsTest {
         while (m.find()) {
             count++;
             String source = Files.readString(Path.of(m.group(1)));
-            Matcher region = Pattern.compile("// guide:" + Pattern.quote(m.group(2)) + "\\n(.*?)\\n\\s*// end:"
-                    + Pattern.quote(m.group(2)), Pattern.DOTALL).matcher(source);
+            boolean xml = m.group(3).equals("xml");
+            String open = xml ? "<!-- guide:" + m.group(2) + " -->" : "// guide:" + m.group(2);
+            String close = xml ? "<!-- end:" + m.group(2) + " -->" : "// end:" + m.group(2);
+            Matcher region = Pattern.compile(Pattern.quote(open) + "\\n(.*?)\\n\\s*" + Pattern.quote(close),
+                    Pattern.DOTALL).matcher(source);
             assertThat(region.find()).as("region %s in %s", m.group(2), m.group(1)).isTrue();
-            assertThat(m.group(3)).as("README snippet %s#%s", m.group(1), m.group(2))
+            assertThat(m.group(4)).as("README snippet %s#%s", m.group(1), m.group(2))
                     .isEqualTo(region.group(1).stripIndent());
         }
         assertThat(count).as("snippets in README.md").isGreaterThanOrEqualTo(4);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The few kernel types our BPF programs touch, declared for CO-RE.
+ * The kernel types most tracing programs touch, declared for CO-RE
+ * (shipped by junit-ebpf-maven-plugin; include it instead of a vmlinux.h).
  *
  * This replaces a full vmlinux.h so the build never depends on the build
  * machine's kernel BTF. Every struct carries preserve_access_index: libbpf
@@ -9,8 +10,8 @@
  * The exception is struct pt_regs, which BPF_KPROBE reads directly: its
  * x86-64 layout is user-visible ABI (asm/ptrace.h) and never changes.
  */
-#ifndef JUNIT_EBPF_CORE_TYPES_H
-#define JUNIT_EBPF_CORE_TYPES_H
+#ifndef JUNIT_EBPF_CORE_H
+#define JUNIT_EBPF_CORE_H
 
 /* Tells bpf_tracing.h to use the kernel's pt_regs member names (di, not rdi). */
 #define __VMLINUX_H__
@@ -136,4 +137,4 @@ struct trace_event_raw_sys_enter {
 	unsigned long args[6];
 } __attribute__((preserve_access_index));
 
-#endif /* JUNIT_EBPF_CORE_TYPES_H */
+#endif /* JUNIT_EBPF_CORE_H */
