@@ -2,8 +2,8 @@
 /*
  * net: an XDP program and two tc programs that count (and optionally drop)
  * IPv4 UDP datagrams to one destination port, for the tests that attach them
- * live to a veth pair (XdpAttachTest, TcAttachTest). Only the watched port
- * is counted, so ARP, IPv6 neighbour discovery and whatever else the kernel
+ * to a veth pair (NetworkAttachTest; bpf/net_count.bpf.c is the same logic,
+ * shipped for junit-ebpf). Only the watched port is counted, so ARP, IPv6 neighbour discovery and whatever else the kernel
  * sends on a fresh link cannot disturb the figures. not_networking is a
  * uprobe program: attaching it as XDP or tc must fail clearly.
  */
