@@ -47,10 +47,17 @@ final class IpCommand {
         }
         if (process.exitValue() != 0) {
             throw new IllegalStateException(operation + ": " + String.join(" ", command) + " exited with "
-                    + process.exitValue() + ": " + err.join().strip() + ("root".equals(System.getProperty("user.name"))
-                    ? "" : " (network namespaces need root, or CAP_NET_ADMIN and CAP_SYS_ADMIN)"));
+                    + process.exitValue() + ": " + err.join().strip() + hint(err.join()));
         }
         return out;
+    }
+
+    /** Root in a container is not enough: namespaces need CAP_SYS_ADMIN, links and addresses CAP_NET_ADMIN. */
+    private static String hint(String stderr) {
+        boolean denied = stderr.contains("Operation not permitted") || stderr.contains("Permission denied");
+        return denied || !"root".equals(System.getProperty("user.name"))
+                ? " (network namespaces need CAP_SYS_ADMIN, veth pairs and their addresses CAP_NET_ADMIN; a container "
+                + "needs --cap-add SYS_ADMIN --cap-add NET_ADMIN)" : "";
     }
 
     /**

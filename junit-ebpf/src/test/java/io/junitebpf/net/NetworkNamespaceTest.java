@@ -123,7 +123,9 @@ class NetworkNamespaceTest {
 
     // ---- through the extension ----------------------------------------------------------------
 
+    /** What the nested test cases saw, one list each: the two tests that run them may run in parallel. */
     static final List<String> SEEN = new CopyOnWriteArrayList<>();
+    static final List<String> FORGOTTEN = new CopyOnWriteArrayList<>();
 
     @EbpfTest(objects = "bpf/net_count.bpf.o")
     static class InjectedTestCases {
@@ -156,20 +158,21 @@ class NetworkNamespaceTest {
     static class ForgottenTestCases {
         @Test
         void forgets() {
-            SEEN.add(NetworkNamespace.create().name());
+            FORGOTTEN.add(NetworkNamespace.create().name());
         }
     }
 
     @Test
     void strictModeReportsANamespaceATestForgot() {
-        SEEN.clear();
+        FORGOTTEN.clear();
         EngineExecutionResults results = run(ForgottenTestCases.class);
         assertThat(results.testEvents().failed().count()).isOne();
         String message = results.testEvents().failed().stream().findFirst().orElseThrow()
                 .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
                 .getThrowable().orElseThrow().getMessage();
-        assertThat(message).contains("strict mode", "network namespace " + SEEN.getFirst() + " was never closed");
-        assertThat(run("ip", "netns", "list")).doesNotContain(SEEN.getFirst());
+        assertThat(message).contains("strict mode",
+                "network namespace " + FORGOTTEN.getFirst() + " was never closed");
+        assertThat(run("ip", "netns", "list")).doesNotContain(FORGOTTEN.getFirst());
     }
 
     private static EngineExecutionResults run(Class<?> testCases) {

@@ -9,15 +9,14 @@ import io.junitebpf.net.NetworkNamespace;
 import io.junitebpf.net.VethPair;
 import org.junit.jupiter.api.Test;
 
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
+import static io.junitebpf.junit.guide.PortCounts.count;
+import static io.junitebpf.junit.guide.PortCounts.receive;
+import static io.junitebpf.junit.guide.PortCounts.u32;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -60,22 +59,5 @@ class NetworkGuideTest {
         assertThat(count(out, PORT + 1)).isEqualTo(1);
         assertThat(count(in, PORT + 1)).isZero();
     }
-    // end:networking
-
-    static String receive(DatagramSocket socket) throws java.io.IOException {
-        DatagramPacket packet = new DatagramPacket(new byte[1500], 1500);
-        socket.receive(packet);
-        return new String(Arrays.copyOf(packet.getData(), packet.getLength()), StandardCharsets.US_ASCII);
-    }
-
-    /** A u32 key or value as the map holds it (host byte order). */
-    static byte[] u32(int value) {
-        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
-    }
-
-    /** The u64 packet count of {@code port}, 0 when the program never saw it. */
-    static long count(BpfMap packets, int port) {
-        return packets.lookup(u32(port))
-                .map(v -> ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getLong()).orElse(0L);
-    }
 }
+// end:networking
