@@ -22,7 +22,8 @@ import java.lang.reflect.Type;
 
 /**
  * Resolves test parameters: the loaded object, programs and maps by
- * {@link Bpf}, typed event streams by {@link Events}, and targets by {@link Launch}.
+ * {@link Bpf}, typed event streams by {@link Events}, targets by {@link Launch}, and a private
+ * {@link io.junitebpf.net.NetworkNamespace} per parameter.
  */
 final class EbpfParameterResolver implements ParameterResolver {
 
@@ -42,7 +43,8 @@ final class EbpfParameterResolver implements ParameterResolver {
     static boolean supports(Class<?> type, AnnotatedElement annotations) {
         return type == LoadedObject.class || type == Program.class || type == BpfMap.class
                 || (type == EventStream.class && annotations.isAnnotationPresent(Events.class))
-                || (type == TargetProcess.class && annotations.isAnnotationPresent(Launch.class));
+                || (type == TargetProcess.class && annotations.isAnnotationPresent(Launch.class))
+                || type == io.junitebpf.net.NetworkNamespace.class;
     }
 
     @Override
@@ -103,6 +105,9 @@ final class EbpfParameterResolver implements ParameterResolver {
         }
         if (type == EventStream.class) {
             return stream(context, element.getAnnotation(Events.class), generic, where);
+        }
+        if (type == io.junitebpf.net.NetworkNamespace.class) {
+            return TestScope.current(context).addNamespace(io.junitebpf.net.NetworkNamespace.create());
         }
         return Targets.launch(context, element.getAnnotation(Launch.class));
     }

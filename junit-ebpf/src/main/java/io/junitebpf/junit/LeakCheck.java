@@ -12,7 +12,8 @@ import java.util.List;
  * loaded is closed (which detaches its links and frees its ring buffers), the
  * kernel no longer has any of its programs (by id: a program outlives its
  * object only through a link or fd someone kept), and every process it
- * launched is gone. Per scope, so it holds under parallel
+ * launched is gone, and every network namespace it made (injected, or created on the test's
+ * thread) is deleted with its veth pair, which takes any qdisc on it along. Per scope, so it holds under parallel
  * execution, where process-wide counts would see other tests' resources.
  */
 final class LeakCheck {
@@ -24,8 +25,12 @@ final class LeakCheck {
     private final List<String> programs = new ArrayList<>();
     private final List<Integer> programIds = new ArrayList<>();
 
+    private final Thread thread = Thread.currentThread();
+    private final java.util.Set<io.junitebpf.net.NetworkNamespace> namespacesBefore;
+
     LeakCheck(String scope) {
         this.scope = scope;
+        this.namespacesBefore = java.util.Set.copyOf(io.junitebpf.net.NetworkNamespace.openOn(thread));
     }
 
     void track(LoadedObject object) {
@@ -39,8 +44,9 @@ final class LeakCheck {
         }
     }
 
-    void verify(List<TargetProcess> processes) {
+    void verify(List<TargetProcess> processes, List<io.junitebpf.net.NetworkNamespace> namespaces) {
         List<String> leaks = new ArrayList<>();
+        networkLeaks(namespaces, leaks);
         for (LoadedObject object : objects) {
             if (!object.closed()) {
                 leaks.add(object + " is still open");
@@ -72,6 +78,36 @@ final class LeakCheck {
         if (!leaks.isEmpty()) {
             throw new AssertionError("junit-ebpf strict mode: " + scope + " left resources behind: "
                     + String.join("; ", leaks));
+        }
+    }
+
+    /**
+     * Injected namespaces must be gone (ip netns list) with their host veth end (the clsact qdisc
+     * a tc attach made there lives on that interface); one the test created itself on this
+     * thread and never closed is reported and deleted.
+     */
+    private void networkLeaks(List<io.junitebpf.net.NetworkNamespace> namespaces, List<String> leaks) {
+        for (io.junitebpf.net.NetworkNamespace ns : namespaces) {
+            if (ns.exists()) {
+                leaks.add("network namespace " + ns.name() + " still exists (ip netns list)");
+            }
+            if (interfaceExists(ns.veth().hostName())) {
+                leaks.add("veth " + ns.veth().hostName() + " still exists (ip link show; a qdisc on it with it)");
+            }
+        }
+        for (io.junitebpf.net.NetworkNamespace ns : io.junitebpf.net.NetworkNamespace.openOn(thread)) {
+            if (!namespacesBefore.contains(ns)) {
+                leaks.add("network namespace " + ns.name() + " was never closed (deleted now)");
+                ns.close();
+            }
+        }
+    }
+
+    private static boolean interfaceExists(String name) {
+        try {
+            return java.net.NetworkInterface.getByName(name) != null;
+        } catch (java.net.SocketException e) {
+            return false;
         }
     }
 }

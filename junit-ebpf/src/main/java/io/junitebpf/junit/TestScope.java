@@ -37,6 +37,7 @@ final class TestScope implements AutoCloseable {
     private final List<EventStream<?>> streams = new ArrayList<>();
     private final List<Launched> processes = new ArrayList<>();
     private final List<io.junitebpf.bpf.Link> links = new ArrayList<>();
+    private final List<io.junitebpf.net.NetworkNamespace> namespaces = new ArrayList<>();
     private final LeakCheck leakCheck;
     private boolean closed;
 
@@ -115,11 +116,17 @@ final class TestScope implements AutoCloseable {
         links.add(link);
     }
 
+    /** A network namespace made for this scope: deleted last, after the objects detached from its veth. */
+    synchronized io.junitebpf.net.NetworkNamespace addNamespace(io.junitebpf.net.NetworkNamespace namespace) {
+        namespaces.add(namespace);
+        return namespace;
+    }
+
     synchronized List<Launched> processes() {
         return List.copyOf(processes);
     }
 
-    /** Closes streams, objects, processes, in that order; then checks for leaks when strict. */
+    /** Closes links, processes, streams, objects, namespaces, in that order; then checks for leaks when strict. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -132,6 +139,7 @@ final class TestScope implements AutoCloseable {
         order.addAll(processes.stream().map(Launched::process).toList());
         order.addAll(streams);
         order.addAll(objects.values().stream().map(Loaded::object).toList());
+        order.addAll(namespaces);
         RuntimeException failure = null;
         for (AutoCloseable resource : order) {
             try {
@@ -146,7 +154,7 @@ final class TestScope implements AutoCloseable {
             }
         }
         if (leakCheck != null) {
-            leakCheck.verify(processes.stream().map(Launched::process).toList());
+            leakCheck.verify(processes.stream().map(Launched::process).toList(), namespaces);
         }
         if (failure != null) {
             throw failure;

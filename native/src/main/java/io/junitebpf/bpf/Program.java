@@ -240,4 +240,140 @@ public final class Program {
     public String toString() {
         return "Program[" + name + "]";
     }
+
+    // ---- networking: XDP and tc ----------------------------------------------------------------
+
+    private static final int PROG_TYPE_SCHED_CLS = 3;
+    private static final int PROG_TYPE_XDP = 6;
+
+    /**
+     * Attaches an XDP program ({@code SEC("xdp")}) to a network interface of this process's
+     * network namespace through a bpf_link ({@code bpf_program__attach_xdp}, Linux 5.9): the
+     * program detaches when the link closes, and the kernel detaches it by itself if the
+     * interface goes away. The kernel runs it in the driver where the driver has XDP support
+     * (veth does), else in generic mode.
+     */
+    public Link attachXdp(String interfaceName) {
+        String target = "XDP of interface '" + interfaceName + "'";
+        return attachXdp(interfaceIndex(interfaceName, target), target);
+    }
+
+    /** As {@link #attachXdp(String)}, by interface index. */
+    public Link attachXdp(int ifindex) {
+        String target = "XDP of interface index " + ifindex;
+        requireInterface(ifindex, target);
+        return attachXdp(ifindex, target);
+    }
+
+    private Link attachXdp(int ifindex, String target) {
+        requireProgramType(PROG_TYPE_XDP, "xdp", target);
+        try {
+            return link(attacher.xdp(ifindex, target + (target.contains("index") ? "" : " (index " + ifindex + ")")));
+        } catch (BpfException e) {
+            throw networkFailure(e, ifindex, "XDP links need Linux 5.9");
+        }
+    }
+
+    /**
+     * Attaches a tc program ({@code SEC("tc")}, type sched_cls) to an interface of this process's
+     * network namespace in direct-action mode, creating the interface's clsact qdisc when it has
+     * none ({@code bpf_tc_hook_create}, {@code bpf_tc_attach}). The returned filter closes with
+     * this program's object; see {@link TcFilter#close()} for what closing removes.
+     */
+    public TcFilter attachTc(String interfaceName, TcAttachPoint point) {
+        Objects.requireNonNull(point, "attach point");
+        String target = "tc " + point.name().toLowerCase(java.util.Locale.ROOT) + " of interface '"
+                + interfaceName + "'";
+        return attachTc(interfaceIndex(interfaceName, target), point, target);
+    }
+
+    /** As {@link #attachTc(String, TcAttachPoint)}, by interface index. */
+    public TcFilter attachTc(int ifindex, TcAttachPoint point) {
+        Objects.requireNonNull(point, "attach point");
+        String target = "tc " + point.name().toLowerCase(java.util.Locale.ROOT) + " of interface index " + ifindex;
+        requireInterface(ifindex, target);
+        return attachTc(ifindex, point, target);
+    }
+
+    private TcFilter attachTc(int ifindex, TcAttachPoint point, String target) {
+        requireProgramType(PROG_TYPE_SCHED_CLS, "sched_cls", target);
+        String description = target + (target.contains("index") ? "" : " (index " + ifindex + ")");
+        String operation = "attach program '" + name + "' of " + handle.displayName() + " to " + description;
+        int fd = handle.withArena(a -> handle.api().programFd(handle.program(name)));
+        if (fd < 0) {
+            throw new IllegalStateException(operation + ": the program is not loaded (load the object first, "
+                    + "with the program's autoload on)");
+        }
+        int attachPoint = point == TcAttachPoint.INGRESS ? io.junitebpf.bpf.internal.TcFilterHandle.INGRESS
+                : io.junitebpf.bpf.internal.TcFilterHandle.EGRESS;
+        try {
+            return owner.own(new TcFilter(io.junitebpf.bpf.internal.TcFilterHandle.attach(handle.api(), fd, ifindex,
+                    attachPoint, operation, description), owner, point));
+        } catch (BpfException e) {
+            throw networkFailure(e, ifindex, "the clsact qdisc needs CONFIG_NET_SCH_INGRESS, BPF filters "
+                    + "CONFIG_NET_CLS_BPF");
+        }
+    }
+
+    /** The program's type checked before the kernel sees it: its EINVAL would not say what was wrong. */
+    private void requireProgramType(int expected, String expectedName, String target) {
+        int actual = handle.withArena(a -> handle.api().programType(handle.program(name)));
+        if (actual == expected) {
+            return;
+        }
+        String actualName = handle.api().programTypeName(actual);
+        String section = section();
+        throw new BpfException("attach program '" + name + "' to " + target, "it is a "
+                + (actualName == null ? "type " + actual : actualName) + " program (SEC(\"" + section
+                + "\")), and only " + expectedName + " programs attach there (SEC(\""
+                + (expected == PROG_TYPE_XDP ? "xdp" : "tc") + "\"))", 0, List.of());
+    }
+
+    /** An interface gone between lookup and attach is reported as such, not as a bare ENODEV. */
+    private static BpfException networkFailure(BpfException e, int ifindex, String hint) {
+        if (e.errno() == Errno.ENODEV || !interfaceExists(ifindex)) {
+            return new BpfException(e.operation(), "the interface with index " + ifindex
+                    + " no longer exists (was it deleted, or its network namespace?)", e.errnoCode(), e.log(), e);
+        }
+        if (e.errno() == Errno.EINVAL || e.errno() == Errno.EOPNOTSUPP) {
+            return new BpfException(e.operation(), "failed (" + hint + ")", e.errnoCode(), e.log(), e);
+        }
+        return e;
+    }
+
+    private static int interfaceIndex(String interfaceName, String target) {
+        Objects.requireNonNull(interfaceName, "interface name");
+        if (interfaceName.isBlank()) {
+            throw new IllegalArgumentException("attach to " + target + ": empty interface name");
+        }
+        try {
+            java.net.NetworkInterface nif = java.net.NetworkInterface.getByName(interfaceName);
+            if (nif == null) {
+                throw new BpfException("attach to " + target, "no such network interface in this process's "
+                        + "network namespace (ip link show lists them)", 0, List.of());
+            }
+            return nif.getIndex();
+        } catch (java.net.SocketException e) {
+            throw new BpfException("attach to " + target, "cannot list network interfaces: " + e.getMessage(),
+                    0, List.of(), e);
+        }
+    }
+
+    private static void requireInterface(int ifindex, String target) {
+        if (ifindex <= 0) {
+            throw new IllegalArgumentException("attach to " + target + ": interface indexes start at 1");
+        }
+        if (!interfaceExists(ifindex)) {
+            throw new BpfException("attach to " + target, "no network interface has this index in this "
+                    + "process's network namespace (deleted? ip link show lists them)", 0, List.of());
+        }
+    }
+
+    private static boolean interfaceExists(int ifindex) {
+        try {
+            return java.net.NetworkInterface.getByIndex(ifindex) != null;
+        } catch (java.net.SocketException e) {
+            return true; // cannot tell: let the kernel's answer stand
+        }
+    }
 }

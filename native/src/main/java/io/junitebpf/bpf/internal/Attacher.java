@@ -119,4 +119,10 @@ public final class Attacher {
             return new LinkHandle(object.api(), call.call(log), description);
         }
     }
+
+    /** bpf_program__attach_xdp: a bpf_link (kernel 5.9), so the program detaches when the link closes. */
+    public LinkHandle xdp(int ifindex, String description) {
+        return object.withArena(arena -> link(description, log -> object.api().attachXdp(object.program(program),
+                ifindex, operation(description), log)));
+    }
 }

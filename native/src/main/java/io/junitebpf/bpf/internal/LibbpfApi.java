@@ -332,4 +332,36 @@ public final class LibbpfApi {
     private static String string(MemorySegment cString) {
         return cString.equals(MemorySegment.NULL) ? null : cString.reinterpret(Integer.MAX_VALUE).getString(0);
     }
+
+    // ---- networking: XDP links and the tc hook API (netlink; results are -errno) ----------------
+
+    public MemorySegment attachXdp(MemorySegment prog, int ifindex, String operation, LogCapture log) {
+        return linkCall("bpf_program__attach_xdp", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT), "0.2",
+                operation, log, prog, ifindex);
+    }
+
+    /** libbpf_bpf_prog_type_str: "xdp", "sched_cls", "kprobe"...; null for a type this libbpf does not name. */
+    public String programTypeName(int programType) {
+        if (!lib.has("libbpf_bpf_prog_type_str")) {
+            return null;
+        }
+        return string(callPtr("libbpf_bpf_prog_type_str", FunctionDescriptor.of(ADDRESS, JAVA_INT), "1.0",
+                programType));
+    }
+
+    public int tcHookCreate(MemorySegment hook) {
+        return callInt("bpf_tc_hook_create", FunctionDescriptor.of(JAVA_INT, ADDRESS), "0.4", hook);
+    }
+
+    public int tcHookDestroy(MemorySegment hook) {
+        return callInt("bpf_tc_hook_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS), "0.4", hook);
+    }
+
+    public int tcAttach(MemorySegment hook, MemorySegment opts) {
+        return callInt("bpf_tc_attach", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), "0.4", hook, opts);
+    }
+
+    public int tcDetach(MemorySegment hook, MemorySegment opts) {
+        return callInt("bpf_tc_detach", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), "0.4", hook, opts);
+    }
 }
