@@ -5,6 +5,8 @@ import org.testcontainers.DockerClientFactory;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The Docker engine as Testcontainers finds it (DOCKER_HOST, {@code docker.host} in
@@ -30,6 +33,24 @@ final class DockerEngine {
             + " (an environment variable: Testcontainers reads it nowhere else); junit-ebpf removes its"
             + " containers by label itself";
     private static final System.Logger LOG = System.getLogger(DockerEngine.class.getName());
+    /**
+     * Testcontainers and docker-java log every connection step at INFO, the Ryuk banner at WARNING, and each refused
+     * start attempt — expected when {@code --privileged} falls back to capabilities — at ERROR with a stack trace
+     * (through SLF4J to java.util.logging here). junit-ebpf says what went wrong in its own messages, with the root
+     * cause, so unless the logging configuration names a level for them they speak only at SEVERE, and the
+     * per-container loggers ({@code tc.IMAGE}) not at all. Held: java.util.logging keeps loggers weakly.
+     */
+    private static final List<java.util.logging.Logger> QUIETED = Stream.of(
+                    Map.entry("org.testcontainers", java.util.logging.Level.SEVERE),
+                    Map.entry("com.github.dockerjava", java.util.logging.Level.SEVERE),
+                    Map.entry("tc", java.util.logging.Level.OFF))
+            .filter(e -> java.util.logging.LogManager.getLogManager().getProperty(e.getKey() + ".level") == null)
+            .map(e -> {
+                java.util.logging.Logger logger = java.util.logging.Logger.getLogger(e.getKey());
+                logger.setLevel(e.getValue());
+                return logger;
+            })
+            .toList();
     private static volatile Optional<String> problem;
 
     private DockerEngine() {

@@ -305,6 +305,6 @@ final class PrivilegedContainer implements AutoCloseable {
     private static ContainerException refused(String image, String what, String refusal, String fallback) {
         return new ContainerException("container runtime: the engine refused to start " + image + " with " + what
                 + ": " + refusal + (fallback.isEmpty() ? "" : " (after " + fallback + ")")
-                + " (see " + ContainerConfig.PRIVILEGES_PROPERTY_NAME + " and junit-ebpf/docs/containers.md)", null);
+                + " (see " + ContainerConfig.PRIVILEGES_PROPERTY_NAME + " and junit-ebpf-container/README.md)", null);
     }
 }
