@@ -24,13 +24,14 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * Runs test methods of one test class in a container: the host side of the protocol. The container starts on
- * the first {@link #run}, serves every later test of the class ({@code docker exec} of a fresh JVM per test,
- * {@link ContainerTestMain}), is started again if it died, and is removed by {@link #close()} — and by a shutdown
- * hook or, if the JVM was killed, by {@link ContainerReaper} in the next JVM.
+ * Runs test methods of one test class in a container: the host side of the protocol. The container and one JVM
+ * in it ({@link TestServer}, {@link ContainerTestMain}) start on the first {@link #run} and serve every later test
+ * of the class; either is started again if it died, and {@link #close()} removes both — as does a shutdown hook or,
+ * if the JVM was killed, {@link ContainerReaper} in the next JVM.
  *
- * <p>The container sees the test JVM's class path (manifest-only jars expanded) and JDK read-only at their host
- * paths, and the host's pid namespace. It makes no FFM call and knows no Jupiter types: the extension adapts.
+ * <p>The container sees the test JVM's class path (manifest-only jars expanded), its JDK and its working directory
+ * read-only at their host paths, runs the tests in that working directory, and shares the host's pid namespace. It
+ * makes no FFM call and knows no Jupiter types: the extension adapts.
  */
 final class ContainerRuntime implements AutoCloseable {
 
@@ -46,6 +47,7 @@ final class ContainerRuntime implements AutoCloseable {
     private final String testClass;
     private final ContainerConfig config;
     private PrivilegedContainer container;
+    private TestServer server;
     private Path exchange;
     private String image;
 
@@ -67,22 +69,25 @@ final class ContainerRuntime implements AutoCloseable {
     synchronized ContainerTestResult run(TestRequest request) {
         long started = System.nanoTime();
         PrivilegedContainer c = ensureStarted();
+        TestServer s = ensureServer(c);
         Path requestFile = exchange.resolve("request-" + REQUESTS.incrementAndGet() + ".properties");
         Path responseFile = exchange.resolve(requestFile.getFileName().toString().replace("request-", "response-"));
         try {
             Exchange.write(request, requestFile);
-            PrivilegedContainer.Exec exec = c.exec(command(requestFile, responseFile), config.testTimeout());
+            TestServer.Reply reply = s.ask(requestFile, responseFile, config.testTimeout());
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            if (Files.exists(responseFile)) {
-                return ContainerTestResult.read(responseFile, exec.stdout(), exec.stderr(), took, c.description());
+            if (reply == TestServer.Reply.ANSWERED && Files.exists(responseFile)) {
+                return ContainerTestResult.read(responseFile, took, c.description());
             }
-            String what = exec.timedOut() ? "did not finish within " + config.testTimeout() + " ("
+            // no answer: this server is done for; the next test gets another
+            server = null;
+            s.close();
+            String what = reply == TestServer.Reply.TIMED_OUT ? "did not finish within " + config.testTimeout() + " ("
                     + ContainerConfig.TEST_TIMEOUT_PROPERTY_NAME + "); its JVM was killed"
                     : c.death().map(d -> "was cut short: " + d)
-                    .orElseGet(() -> "ended without an answer: the container JVM exited with "
-                            + exec.exitCode().map(String::valueOf).orElse("?") + tail(exec.stderr()));
+                    .orElseGet(() -> "ended without an answer: " + s.describeEnd());
             return ContainerTestResult.failed("container runtime: " + request.displayName() + " " + what,
-                    exec.stdout(), exec.stderr(), took, c.description());
+                    s.stdout(), s.stderr(), took, c.description());
         } catch (IOException e) {
             throw new UncheckedIOException("container runtime: exchange with " + c.description() + " via " + exchange, e);
         } finally {
@@ -106,10 +111,14 @@ final class ContainerRuntime implements AutoCloseable {
     public synchronized void close() {
         OPEN.remove(this);
         try {
+            if (server != null) {
+                server.close();
+            }
             if (container != null) {
                 container.close();
             }
         } finally {
+            server = null;
             container = null;
             if (exchange != null) {
                 deleteTree(exchange);
@@ -125,6 +134,10 @@ final class ContainerRuntime implements AutoCloseable {
                 return container;
             }
             LOG.log(System.Logger.Level.WARNING, death.get() + "; starting another one for " + testClass);
+            if (server != null) {
+                server.close();
+                server = null;
+            }
             container.close();
             container = null;
         }
@@ -143,6 +156,7 @@ final class ContainerRuntime implements AutoCloseable {
         }
         List<Path> readOnly = new ArrayList<>(classPath());
         readOnly.add(javaHome());
+        readOnly.add(workingDirectory());
         OPEN.add(this);
         long started = System.nanoTime();
         container = PrivilegedContainer.start(image, config.privileges(), testClass, readOnly, List.of(exchange));
@@ -151,11 +165,21 @@ final class ContainerRuntime implements AutoCloseable {
         return container;
     }
 
-    private List<String> command(Path requestFile, Path responseFile) {
+    private TestServer ensureServer(PrivilegedContainer c) {
+        if (server == null) {
+            long started = System.nanoTime();
+            server = TestServer.start(c, java(), exchange, workingDirectory());
+            LOG.log(System.Logger.Level.DEBUG, () -> "test JVM for " + testClass + " ready in "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms");
+        }
+        return server;
+    }
+
+    /** The java command that serves the tests, up to its main class. */
+    private List<String> java() {
         List<String> command = new ArrayList<>();
         command.add(config.javaHome().resolve("bin/java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-XX:TieredStopAtLevel=1");  // short-lived JVM: start fast
         command.add("-Xshare:auto");
         command.add("-D" + EbpfConfig.RUNTIME_PROPERTY_NAME + "=" + EbpfConfig.value(EbpfTest.Runtime.IN_PROCESS));
         System.getProperties().stringPropertyNames().stream().sorted()
@@ -170,10 +194,12 @@ final class ContainerRuntime implements AutoCloseable {
                 .forEach(command::add);
         command.add("-cp");
         command.add(String.join(":", classPath().stream().map(Path::toString).toList()));
-        command.add(ContainerTestMain.class.getName());
-        command.add(requestFile.toString());
-        command.add(responseFile.toString());
         return command;
+    }
+
+    /** The test JVM's working directory (the project): mounted at its path, and the tests' working directory inside. */
+    private static Path workingDirectory() {
+        return Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize();
     }
 
     private Path javaHome() {
@@ -216,15 +242,6 @@ final class ContainerRuntime implements AutoCloseable {
         } catch (IOException | IllegalArgumentException e) {
             LOG.log(System.Logger.Level.DEBUG, "cannot read the manifest of " + entry + ": " + e);
         }
-    }
-
-    private static String tail(String text) {
-        String stripped = text.strip();
-        if (stripped.isEmpty()) {
-            return "";
-        }
-        List<String> lines = stripped.lines().toList();
-        return "; its stderr ends with: " + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
     }
 
     private static void deleteQuietly(Path file) {

@@ -31,9 +31,9 @@ import java.util.Properties;
  * @param status        how it ended
  * @param failure       why it failed or aborted (absent when successful)
  * @param reportEntries the report entries it published, in order
- * @param stdout        what the test JVM in the container printed on stdout
+ * @param stdout        what the test printed on stdout in the container
  * @param stderr        and on stderr
- * @param duration      wall time on the host, container JVM start included
+ * @param duration      wall time on the host
  * @param container     the container it ran in, for messages ("container 1f2e… (image …, capabilities profile)")
  */
 record ContainerTestResult(Status status, Optional<Failure> failure, List<Map<String, String>> reportEntries,
@@ -120,11 +120,13 @@ record ContainerTestResult(Status status, Optional<Failure> failure, List<Map<St
                 List.of(), stdout, stderr, duration, container);
     }
 
-    /** The body of a response file: what the container-side main writes (no output, duration or container). */
-    static void write(Path file, Status status, Optional<Failure> failure, List<Map<String, String>> entries)
-            throws IOException {
+    /** The body of a response file: what the container-side main writes (no duration or container). */
+    static void write(Path file, Status status, Optional<Failure> failure, List<Map<String, String>> entries,
+                      String stdout, String stderr) throws IOException {
         Properties p = new Properties();
         p.setProperty("status", status.name());
+        p.setProperty("stdout", stdout);
+        p.setProperty("stderr", stderr);
         failure.ifPresent(f -> {
             p.setProperty("failure.class", f.className());
             if (f.message() != null) {
@@ -149,8 +151,7 @@ record ContainerTestResult(Status status, Optional<Failure> failure, List<Map<St
     }
 
     /** Reads a response file and completes it with what the host saw. */
-    static ContainerTestResult read(Path file, String stdout, String stderr, Duration duration, String container)
-            throws IOException {
+    static ContainerTestResult read(Path file, Duration duration, String container) throws IOException {
         Properties p = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
@@ -168,6 +169,7 @@ record ContainerTestResult(Status status, Optional<Failure> failure, List<Map<St
             }
             entries.add(entry);
         }
-        return new ContainerTestResult(status, failure, entries, stdout, stderr, duration, container);
+        return new ContainerTestResult(status, failure, entries, p.getProperty("stdout", ""),
+                p.getProperty("stderr", ""), duration, container);
     }
 }

@@ -28,13 +28,9 @@ import java.util.concurrent.TimeUnit;
  * One long-lived runtime container started with Testcontainers: {@code sleep infinity} in the host's pid
  * namespace (BPF reports host pids, so a target's pid must mean the same on both sides), with the given
  * paths bind-mounted at their host paths, labelled for {@link ContainerReaper}, under a privilege profile.
- * Work runs in it through {@code docker exec}.
+ * Work runs in it through {@code docker exec} ({@link #start}).
  */
 final class PrivilegedContainer implements AutoCloseable {
-
-    /** What one exec produced. */
-    record Exec(Optional<Long> exitCode, String stdout, String stderr, boolean timedOut) {
-    }
 
     private static final System.Logger LOG = System.getLogger(PrivilegedContainer.class.getName());
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
@@ -98,79 +94,113 @@ final class PrivilegedContainer implements AutoCloseable {
         return container.getContainerId();
     }
 
-    /** Runs {@code command} in the container, waiting at most {@code timeout}; kills it after that. */
-    Exec exec(List<String> command, Duration timeout) {
+    /** Starts {@code command} in the container in {@code workingDirectory} and returns at once. */
+    Exec start(List<String> command, Path workingDirectory) {
         String execId = client.execCreateCmd(id()).withCmd(command.toArray(String[]::new))
+                .withWorkingDir(workingDirectory.toString())
                 .withAttachStdout(true).withAttachStderr(true).exec().getId();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        boolean finished;
-        // our own latch: ResultCallback.awaitCompletion(timeout) closes the stream when it returns
-        CountDownLatch ended = new CountDownLatch(1);
-        try (ResultCallback.Adapter<Frame> callback = client.execStartCmd(execId).exec(new ResultCallback.Adapter<>() {
+        Exec exec = new Exec(execId);
+        client.execStartCmd(execId).exec(exec.callback);
+        return exec;
+    }
+
+    /** Whether the container's init process (a process of this host: the pid namespace is shared) still runs. */
+    boolean initAlive() {
+        return init.map(ProcessHandle::isAlive).orElse(true);
+    }
+
+    /** A process started in the container with {@link #start}: its output so far, its end, a way to kill it. */
+    final class Exec {
+        private final String execId;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        private final CountDownLatch ended = new CountDownLatch(1);
+        private final ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
             @Override
             public void onNext(Frame frame) {
                 synchronized (out) {
                     (frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR ? err : out)
                             .writeBytes(frame.getPayload());
+                    out.notifyAll();
                 }
             }
 
             @Override
             public void onError(Throwable throwable) {
-                ended.countDown();
-                super.onError(throwable);
+                end();
             }
 
             @Override
             public void onComplete() {
-                ended.countDown();
-                super.onComplete();
+                end();
             }
-        })) {
-            finished = awaitExec(ended, timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            finished = false;
-        } catch (java.io.IOException e) {
-            finished = true;  // closing the stream after completion
-        }
-        Optional<Long> exitCode = Optional.empty();
-        try {
-            var inspected = client.inspectExecCmd(execId).exec();
-            if (!finished && Boolean.TRUE.equals(inspected.isRunning()) && inspected.getPidLong() != null) {
-                // the container shares the host pid namespace: the exec's pid is valid inside it too
-                killQuietly(inspected.getPidLong());
-            }
-            exitCode = Optional.ofNullable(client.inspectExecCmd(execId).exec().getExitCodeLong());
-        } catch (NotFoundException e) {
-            // the container is gone with its execs; death() says how
-        }
-        synchronized (out) {
-            return new Exec(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
-                    !finished);
-        }
-    }
+        };
 
-    /**
-     * Waits for the exec's output stream to end or the container to die, whichever comes first: when the engine
-     * kills a container it does not close the exec's attached stream (docker 20.10). The container shares the
-     * host pid namespace, so its init process is a process of this host to watch.
-     */
-    private boolean awaitExec(CountDownLatch ended, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            long slice = Math.min(EXEC_POLL.toNanos(), deadline - System.nanoTime());
-            if (ended.await(slice, TimeUnit.NANOSECONDS)) {
-                return true;
+        private Exec(String execId) {
+            this.execId = execId;
+        }
+
+        private void end() {
+            synchronized (out) {
+                ended.countDown();
+                out.notifyAll();
             }
-            if (init.isPresent() && !init.get().isAlive()) {
-                ended.await(1, TimeUnit.SECONDS);  // let the last frames arrive
+        }
+
+        /** Waits until stdout holds {@code marker} (true), or the process ended or {@code timeout} passed (false). */
+        boolean awaitOutput(String marker, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            synchronized (out) {
+                while (!out.toString(StandardCharsets.UTF_8).contains(marker)) {
+                    long left = deadline - System.nanoTime();
+                    if (ended.getCount() == 0 || left <= 0 || !initAlive()) {
+                        return false;
+                    }
+                    // woken by each frame and by the end; the slice only notices a container killed under us
+                    TimeUnit.NANOSECONDS.timedWait(out, Math.min(left, EXEC_POLL.toNanos()));
+                }
                 return true;
             }
         }
-        return false;
+
+        String stdout() {
+            synchronized (out) {
+                return out.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        String stderr() {
+            synchronized (out) {
+                return err.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        /** The exit code once it ended; empty while it runs or when the container is gone. */
+        Optional<Long> exitCode() {
+            try {
+                return Optional.ofNullable(client.inspectExecCmd(execId).exec().getExitCodeLong());
+            } catch (NotFoundException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** Kills the process if it still runs, and stops reading its output. */
+        void kill() {
+            try {
+                var inspected = client.inspectExecCmd(execId).exec();
+                if (Boolean.TRUE.equals(inspected.isRunning()) && inspected.getPidLong() != null) {
+                    // the container shares the host pid namespace: the exec's pid is valid inside it too
+                    killQuietly(inspected.getPidLong());
+                }
+            } catch (NotFoundException e) {
+                // the container is gone with its execs
+            }
+            try {
+                callback.close();
+            } catch (java.io.IOException e) {
+                // the stream is gone either way
+            }
+        }
     }
 
     /** Whether the container still runs; empty when it does, else how it ended. */

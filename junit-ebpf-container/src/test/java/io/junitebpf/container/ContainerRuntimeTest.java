@@ -110,6 +110,29 @@ class ContainerRuntimeTest {
         assertThat(result.duration()).isLessThan(Duration.ofSeconds(60));
     }
 
+    @Test
+    void oneJvmServesTheClassWithFreshStaticsForEachTest() {
+        ContainerTestResult first = runtime.run(request("countsItsRuns"));
+        ContainerTestResult second = runtime.run(request("countsItsRuns"));
+
+        assertThat(first.reportEntries()).as(first::toString).contains(java.util.Map.of("runs", "1"));
+        assertThat(second.reportEntries()).as(second::toString).contains(java.util.Map.of("runs", "1"));
+        assertThat(jvm(first)).as("the JVM that ran the test").isEqualTo(jvm(second));
+    }
+
+    @Test
+    void theWorkingDirectoryIsTheProjectsInsideToo() {
+        ContainerTestResult result = runtime.run(request("readsARelativePath"));
+
+        assertThat(result.reportEntries()).as(result::toString)
+                .contains(java.util.Map.of("user.dir", System.getProperty("user.dir")), java.util.Map.of("pom.xml", "true"));
+    }
+
+    private static String jvm(ContainerTestResult result) {
+        return result.reportEntries().stream().filter(e -> e.containsKey("jvm")).map(e -> e.get("jvm"))
+                .findFirst().orElseThrow();
+    }
+
     /** Not an assertion on speed: measures and prints the per-test overhead for the docs. */
     @Test
     void perTestOverhead() {

@@ -69,6 +69,23 @@ class ContainerSampleTestCases {
         }
     }
 
+    static int runs;
+
+    /** Static state: a fresh class loader per request starts it at zero, in the one JVM that serves the class. */
+    @Test
+    void countsItsRuns(TestReporter reporter) {
+        runs++;
+        reporter.publishEntry("runs", Integer.toString(runs));
+        reporter.publishEntry("jvm", Long.toString(ProcessHandle.current().pid()));
+    }
+
+    /** The project directory is the working directory inside too: relative paths mean the same. */
+    @Test
+    void readsARelativePath(TestReporter reporter) {
+        reporter.publishEntry("user.dir", System.getProperty("user.dir"));
+        reporter.publishEntry("pom.xml", Boolean.toString(java.nio.file.Files.isRegularFile(java.nio.file.Path.of("pom.xml"))));
+    }
+
     @Test
     void failsOnPurpose() {
         assertThat(6 * 7).as("the answer").isEqualTo(41);
