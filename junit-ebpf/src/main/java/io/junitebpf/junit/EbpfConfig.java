@@ -4,53 +4,95 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The extension's configuration keys. Each is read from the JUnit configuration
- * parameters (junit-platform.properties or {@code -D} on the test JVM), then
- * from the environment variable of the same name in upper snake case
- * ({@code junit.ebpf.strict} → {@code JUNIT_EBPF_STRICT}); an annotation
- * attribute beats both. A bad value fails with the key and the value.
+ * junit-ebpf's configuration keys, and the one reader of them (used by the extension and by runtime
+ * providers such as the container runtime).
+ *
+ * <p>A key {@code junit.ebpf.x.y-z} is read from the JUnit configuration parameters
+ * ({@code junit-platform.properties}, or {@code -D} on the test JVM), then from the environment variable
+ * {@link #environmentName(String) JUNIT_EBPF_X_Y_Z}; an annotation attribute beats both, a blank value counts as
+ * unset. A bad value fails with {@link ExtensionConfigurationException} naming the key (or the variable) and the
+ * value. Durations are a number with a unit — {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} — or an ISO-8601
+ * duration ({@code PT10M}); a bare number means seconds, as in JUnit's own timeout keys.
  */
 public final class EbpfConfig {
 
+    /** Every key starts with this. */
+    public static final String PREFIX = "junit.ebpf.";
     /** "true" to check every test for leaked programs, links and processes. */
     public static final String STRICT_PROPERTY_NAME = "junit.ebpf.strict";
     /** What to do when the environment cannot run an eBPF test: "skip" (default) or "fail". */
     public static final String UNAVAILABLE_PROPERTY_NAME = "junit.ebpf.unavailable";
     /** Events an EventStream keeps before dropping the oldest (default 100000). */
     public static final String STREAM_CAPACITY_PROPERTY_NAME = "junit.ebpf.stream.capacity";
-    /** Default timeout of {@code EventStreamAssert} waits, ISO-8601 or milliseconds (default PT10S). */
-    public static final String AWAIT_TIMEOUT_PROPERTY_NAME = "junit.ebpf.await.timeout";
+    /** Where the tests run: auto, in-process, container or never-container ({@link EbpfTest.Runtime}). */
+    public static final String RUNTIME_PROPERTY_NAME = "junit.ebpf.runtime";
     /** A simulated lack of privileges, for testing the unavailable path: "true" makes preflight fail. */
     public static final String SIMULATE_UNPRIVILEGED_PROPERTY_NAME = "junit.ebpf.simulate.unprivileged";
 
-    private EbpfConfig() {
+    private static final Pattern WITH_UNIT = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+    private final UnaryOperator<String> parameters;
+    private final UnaryOperator<String> environment;
+
+    private EbpfConfig(UnaryOperator<String> parameters, UnaryOperator<String> environment) {
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
+        this.environment = Objects.requireNonNull(environment, "environment");
     }
 
-    static Optional<String> raw(ExtensionContext context, String key) {
-        Optional<String> value = context.getConfigurationParameter(key).filter(v -> !v.isBlank());
-        if (value.isPresent()) {
-            return value;
-        }
-        String env = System.getenv(io.junitebpf.container.ContainerConfig.environmentName(key));
-        return Optional.ofNullable(env).filter(v -> !v.isBlank());
+    /**
+     * A reader of {@code parameters} (by key), then {@code environment} (by {@link #environmentName}); both
+     * return null for a missing entry.
+     */
+    public static EbpfConfig of(UnaryOperator<String> parameters, UnaryOperator<String> environment) {
+        return new EbpfConfig(parameters, environment);
     }
 
-    static boolean bool(ExtensionContext context, String key, boolean fallback) {
-        return raw(context, key).map(v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
+    /** A reader of this JVM's system properties and environment (outside JUnit, e.g. in a runtime provider). */
+    public static EbpfConfig system() {
+        return of(System::getProperty, System::getenv);
+    }
+
+    /** A reader of the JUnit configuration parameters of {@code context} and of this JVM's environment. */
+    static EbpfConfig of(ExtensionContext context) {
+        return of(key -> context.getConfigurationParameter(key).orElse(null), System::getenv);
+    }
+
+    /** The environment variable that stands for {@code key}: junit.ebpf.container.java-home → JUNIT_EBPF_CONTAINER_JAVA_HOME. */
+    public static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** The value of {@code key}, stripped; empty when unset or blank. */
+    public Optional<String> string(String key) {
+        return Optional.ofNullable(parameters.apply(key)).map(String::strip).filter(v -> !v.isEmpty())
+                .or(() -> Optional.ofNullable(environment.apply(environmentName(key))).map(String::strip)
+                        .filter(v -> !v.isEmpty()));
+    }
+
+    /** true/yes/on/1 or false/no/off/0. */
+    public boolean bool(String key, boolean fallback) {
+        return string(key).map(v -> switch (v.toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on", "1" -> true;
             case "false", "no", "off", "0" -> false;
             default -> throw bad(key, v, "true or false");
         }).orElse(fallback);
     }
 
-    static int positiveInt(ExtensionContext context, String key, int fallback) {
-        return raw(context, key).map(v -> {
+    /** A positive int. */
+    public int positiveInt(String key, int fallback) {
+        return string(key).map(v -> {
             try {
-                int n = Integer.parseInt(v.strip());
+                int n = Integer.parseInt(v);
                 if (n > 0) {
                     return n;
                 }
@@ -61,31 +103,72 @@ public final class EbpfConfig {
         }).orElse(fallback);
     }
 
-    static Duration duration(ExtensionContext context, String key, Duration fallback) {
-        return raw(context, key).map(v -> {
-            try {
-                return v.strip().startsWith("P") ? Duration.parse(v.strip()) : Duration.ofMillis(Long.parseLong(v.strip()));
-            } catch (RuntimeException e) {
-                throw bad(key, v, "an ISO-8601 duration such as PT5S, or milliseconds");
+    /** A positive duration: 500ms, 5s, 2m, 1h, a bare number of seconds, or ISO-8601 (PT10M). */
+    public Duration duration(String key, Duration fallback) {
+        return string(key).map(v -> {
+            Duration parsed = parseDuration(v);
+            if (parsed == null || parsed.isZero() || parsed.isNegative()) {
+                throw bad(key, v, "a positive duration such as 500ms, 30s, 10m or PT10M; a bare number is seconds");
             }
+            return parsed;
         }).orElse(fallback);
     }
 
-    static <E extends Enum<E>> E choice(ExtensionContext context, String key, Class<E> type, E fallback) {
-        return raw(context, key).map(v -> {
-            String wanted = v.strip().replace('-', '_').toUpperCase(Locale.ROOT);
+    /** An enum constant by its name in lower case with '-' for '_' ("in-process" → IN_PROCESS). */
+    public <E extends Enum<E>> E choice(String key, Class<E> type, E fallback) {
+        return string(key).map(v -> {
+            String wanted = v.replace('-', '_').toUpperCase(Locale.ROOT);
             for (E e : type.getEnumConstants()) {
                 if (e.name().equals(wanted)) {
                     return e;
                 }
             }
-            throw bad(key, v, "one of " + java.util.Arrays.stream(type.getEnumConstants())
-                    .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+            throw bad(key, v, "one of " + String.join(", ", Arrays.stream(type.getEnumConstants())
+                    .map(EbpfConfig::value).toList()));
         }).orElse(fallback);
     }
 
-    static ExtensionConfigurationException bad(String key, String value, String expected) {
-        return new ExtensionConfigurationException("junit-ebpf configuration: " + key + "='" + value
+    /** How an enum constant is written in configuration: IN_PROCESS → "in-process". */
+    public static String value(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** A failure naming where the bad value came from (the key, or the variable standing for it) and the value. */
+    public ExtensionConfigurationException bad(String key, String value, String expected) {
+        String property = parameters.apply(key);
+        String source = property != null && !property.isBlank() ? key : environmentName(key) + " (" + key + ")";
+        return new ExtensionConfigurationException("junit-ebpf configuration: " + source + "='" + value
                 + "' is invalid (expected " + expected + ")");
+    }
+
+    private static Duration parseDuration(String text) {
+        if (text.startsWith("P") || text.startsWith("p")) {
+            try {
+                return Duration.parse(text);
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+        Matcher m = WITH_UNIT.matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        long amount;
+        try {
+            amount = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        try {
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofSeconds(amount);
+            };
+        } catch (ArithmeticException e) {
+            return null;
+        }
     }
 }

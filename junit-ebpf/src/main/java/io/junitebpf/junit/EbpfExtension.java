@@ -37,7 +37,7 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
     public void beforeAll(ExtensionContext context) {
         Settings settings = Settings.require(context);
         RuntimeSelection.publish(context);
-        if (RuntimeSelection.inContainer(context)) {
+        if (RuntimeSelection.remote(context)) {
             return;
         }
         context.publishReportEntry("junit.ebpf.environment", "Linux " + io.junitebpf.bpf.KernelVersion.release()
@@ -50,7 +50,7 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
     @Override
     public void beforeEach(ExtensionContext context) {
         Settings settings = Settings.require(context);
-        if (RuntimeSelection.inContainer(context)) {
+        if (RuntimeSelection.remote(context)) {
             return;
         }
         TestScope.of(context, settings.strict(context));
@@ -160,9 +160,9 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
         hostOrSkip(invocation, context);
     }
 
-    /** In container mode the lifecycle methods run inside the container, around each test, not here. */
+    /** In a remote runtime the lifecycle methods run there, around each test, not here. */
     private static void hostOrSkip(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
-        if (RuntimeSelection.inContainer(context)) {
+        if (RuntimeSelection.remote(context)) {
             invocation.skip();
         } else {
             invocation.proceed();
@@ -171,9 +171,9 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
 
     private void run(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
                      ExtensionContext context) throws Throwable {
-        if (RuntimeSelection.inContainer(context)) {
+        if (RuntimeSelection.remote(context)) {
             invocation.skip();
-            ContainerExecution.run(context, invocationContext.getExecutable());
+            RemoteExecution.run(context, invocationContext.getExecutable());
             return;
         }
         try (LibbpfLog log = LibbpfLog.capture()) {

@@ -49,8 +49,8 @@ final class EbpfParameterResolver implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        if (RuntimeSelection.inContainer(context)) {
-            return null; // the test runs in the container, which resolves its own parameters
+        if (RuntimeSelection.remote(context)) {
+            return null; // the test runs in a remote runtime, which resolves its own parameters
         }
         Parameter p = parameter.getParameter();
         String where = "parameter " + p.getName() + " (" + p.getParameterizedType().getTypeName() + ") of "
@@ -130,7 +130,7 @@ final class EbpfParameterResolver implements ParameterResolver {
                 o -> o.mapNames().contains(events.value()));
         RecordLayout<?> layout = RecordLayout.of((Class) c, loaded.btf());
         int capacity = events.capacity() > 0 ? events.capacity()
-                : EbpfConfig.positiveInt(context, EbpfConfig.STREAM_CAPACITY_PROPERTY_NAME, DEFAULT_CAPACITY);
+                : EbpfConfig.of(context).positiveInt(EbpfConfig.STREAM_CAPACITY_PROPERTY_NAME, DEFAULT_CAPACITY);
         EventStream<?> stream = EventStream.open(ringSource(loaded.object(), events.value(), loaded.resource()),
                 (RecordLayout) layout, capacity);
         for (TestScope.Launched launched : TestScope.current(context).processes()) {

@@ -45,16 +45,24 @@ public @interface EbpfTest {
 
     /**
      * Where the tests run: in this JVM, or in a privileged container when this JVM
-     * cannot load BPF (see junit-ebpf/docs/containers.md). DEFAULT follows
-     * {@code junit.ebpf.runtime} (property or JUNIT_EBPF_RUNTIME), else AUTO.
+     * cannot load BPF (with {@code io.junitebpf:junit-ebpf-container} on the test
+     * class path). DEFAULT follows {@value EbpfConfig#RUNTIME_PROPERTY_NAME}
+     * (property or JUNIT_EBPF_RUNTIME), else AUTO.
      */
     Runtime runtime() default Runtime.DEFAULT;
 
-    /** Runtime choices; the annotation beats the property and the environment. */
+    /**
+     * Where tests run; also the values of {@value EbpfConfig#RUNTIME_PROPERTY_NAME}
+     * in lower case with '-' ("never-container"). The annotation beats the property
+     * and the environment.
+     */
     enum Runtime {
         /** As configured, else AUTO. */
         DEFAULT,
-        /** In this JVM when it can load BPF, else in a container when Docker answers, else skip. */
+        /**
+         * In this JVM when it can load BPF, else in a container when the container runtime is on the
+         * class path and a Docker engine answers, else skip naming both reasons.
+         */
         AUTO,
         /** Always in this JVM. */
         IN_PROCESS,

@@ -4,7 +4,6 @@ import io.junitebpf.bpf.FeatureUnavailableException;
 import io.junitebpf.bpf.KernelFeature;
 import io.junitebpf.bpf.KernelFeatures;
 import io.junitebpf.bpf.KernelVersion;
-import io.junitebpf.container.RuntimeDecision;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -36,8 +35,8 @@ final class EnvironmentExtension implements ExecutionCondition {
             Preflight preflight = Preflight.of(context);
             RuntimeDecision decision = RuntimeSelection.decide(context, settings.get(), preflight.problems());
             switch (decision.choice()) {
-                case CONTAINER -> {
-                    // the container decides the rest: its kernel is this kernel, its privileges are what we lack
+                case REMOTE -> {
+                    // the remote runtime decides the rest: it has the privileges this JVM lacks
                     return ConditionEvaluationResult.enabled("junit-ebpf: " + decision.reason());
                 }
                 case SKIP -> missing.add(decision.reason());
@@ -82,7 +81,7 @@ final class EnvironmentExtension implements ExecutionCondition {
             return ConditionEvaluationResult.enabled("junit-ebpf: environment ready");
         }
         String reason = "junit-ebpf: " + String.join("; ", missing);
-        if (EbpfConfig.choice(context, EbpfConfig.UNAVAILABLE_PROPERTY_NAME, Unavailable.class, Unavailable.SKIP)
+        if (EbpfConfig.of(context).choice(EbpfConfig.UNAVAILABLE_PROPERTY_NAME, Unavailable.class, Unavailable.SKIP)
                 == Unavailable.FAIL) {
             throw new ExtensionConfigurationException(reason + " (and " + EbpfConfig.UNAVAILABLE_PROPERTY_NAME
                     + "=fail)");

@@ -15,23 +15,22 @@ import java.util.List;
  * the privileges to load BPF, and kernel BTF. Mounts tracefs when root and it
  * is missing (tracepoint attach needs it).
  */
-record Preflight(List<String> problems, String libbpf) {
+record Preflight(List<String> problems) {
 
     private static final int CAP_SYS_ADMIN = 21;
     private static final int CAP_PERFMON = 38;
     private static final int CAP_BPF = 39;
 
     static Preflight of(ExtensionContext context) {
-        boolean simulate = EbpfConfig.bool(context, EbpfConfig.SIMULATE_UNPRIVILEGED_PROPERTY_NAME, false);
+        boolean simulate = EbpfConfig.of(context).bool(EbpfConfig.SIMULATE_UNPRIVILEGED_PROPERTY_NAME, false);
         ExtensionContext.Store store = context.getRoot().getStore(TestScope.NAMESPACE);
         return store.getOrComputeIfAbsent(Preflight.class.getName() + simulate, k -> run(simulate), Preflight.class);
     }
 
     private static Preflight run(boolean simulateUnprivileged) {
         List<String> problems = new ArrayList<>();
-        String libbpf = "none";
         try {
-            libbpf = Libbpf.system().toString();
+            Libbpf.system();
         } catch (LibbpfUnavailableException e) {
             problems.add(e.getMessage());
         }
@@ -48,7 +47,7 @@ record Preflight(List<String> problems, String libbpf) {
         if (privileged && !Files.exists(Path.of("/sys/kernel/tracing/events"))) {
             mountTracefs();
         }
-        return new Preflight(List.copyOf(problems), libbpf);
+        return new Preflight(List.copyOf(problems));
     }
 
     private static boolean has(long caps, int cap) {

@@ -1,26 +1,22 @@
 package io.junitebpf.junit;
 
-import io.junitebpf.container.ContainerConfig;
-import io.junitebpf.container.ContainerRuntime;
-import io.junitebpf.container.DockerEngine;
-import io.junitebpf.container.RuntimeDecision;
-import io.junitebpf.container.RuntimeMode;
+import io.junitebpf.junit.spi.RemoteRuntime;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Where a test class's eBPF work runs: in this JVM, or — when this JVM cannot
- * load BPF and a Docker engine answers — in a privileged container. Decided
- * once per class (annotation beats property beats environment beats auto),
- * logged, and published as the report entry {@value RuntimeDecision#REPORT_ENTRY_KEY}.
+ * Where a test class's tests run: in this JVM, or — when this JVM cannot load BPF and a {@link RemoteRuntime}
+ * can — there. Decided once per class ({@link EbpfTest#runtime()} beats {@value EbpfConfig#RUNTIME_PROPERTY_NAME}
+ * beats auto), logged, and published as the report entry {@value RuntimeDecision#REPORT_ENTRY_KEY}.
  */
 final class RuntimeSelection {
 
     private static final System.Logger LOG = System.getLogger(RuntimeSelection.class.getName());
     private static final String DECISION_KEY = RuntimeSelection.class.getName() + ".decision";
-    private static final String RUNTIME_KEY = RuntimeSelection.class.getName() + ".runtime";
+    private static final String SESSION_KEY = RuntimeSelection.class.getName() + ".session";
 
     private RuntimeSelection() {
     }
@@ -29,47 +25,41 @@ final class RuntimeSelection {
     static RuntimeDecision decide(ExtensionContext context, Settings settings, List<String> inProcessProblems) {
         ExtensionContext classContext = Settings.classContext(context);
         return classContext.getStore(TestScope.NAMESPACE).getOrComputeIfAbsent(DECISION_KEY, k -> {
-            ContainerConfig config = config(context, settings);
+            EbpfConfig config = EbpfConfig.of(context);
             Optional<String> problem = inProcessProblems.isEmpty() ? Optional.empty()
                     : Optional.of(String.join("; ", inProcessProblems));
-            RuntimeDecision decision = RuntimeDecision.choose(config.runtime(), problem, DockerEngine::problem);
-            LOG.log(System.Logger.Level.INFO, () -> classContext.getDisplayName() + ": " + decision.choice() + " — "
-                    + decision.reason());
+            RuntimeDecision decision = RuntimeDecision.choose(settings.runtime(context), problem,
+                    name -> RemoteRuntimes.problem(name, config));
+            LOG.log(System.Logger.Level.INFO, () -> classContext.getDisplayName() + ": " + decision.describe());
             return decision;
         }, RuntimeDecision.class);
     }
 
-    /** Whether the class of {@code context} runs its tests in a container. */
-    static boolean inContainer(ExtensionContext context) {
-        RuntimeDecision decision = Settings.classContext(context).getStore(TestScope.NAMESPACE)
-                .get(DECISION_KEY, RuntimeDecision.class);
-        return decision != null && decision.choice() == RuntimeDecision.Choice.CONTAINER;
+    /** Whether the class of {@code context} runs its tests in a remote runtime. */
+    static boolean remote(ExtensionContext context) {
+        return decision(context).map(d -> d.choice() == RuntimeDecision.Choice.REMOTE).orElse(false);
     }
 
     /** Publishes the decision as a report entry of {@code context}. */
     static void publish(ExtensionContext context) {
-        RuntimeDecision decision = Settings.classContext(context).getStore(TestScope.NAMESPACE)
-                .get(DECISION_KEY, RuntimeDecision.class);
-        if (decision != null) {
-            context.publishReportEntry(RuntimeDecision.REPORT_ENTRY_KEY,
-                    decision.choice().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ": "
-                            + decision.reason());
-        }
+        decision(context).ifPresent(d -> context.publishReportEntry(RuntimeDecision.REPORT_ENTRY_KEY, d.describe()));
     }
 
-    /** The class's container, started on first use and removed with the class. */
-    static ContainerRuntime runtime(ExtensionContext context) {
+    /** The class's remote session, opened on first use and closed with the class. */
+    static RemoteRuntime.Session session(ExtensionContext context) {
         ExtensionContext classContext = Settings.classContext(context);
-        Settings settings = Settings.require(context);
-        return classContext.getStore(TestScope.NAMESPACE).getOrComputeIfAbsent(RUNTIME_KEY,
-                k -> ContainerRuntime.forTestClass(classContext.getRequiredTestClass().getName(),
-                        config(context, settings)), ContainerRuntime.class);
+        String name = decision(context).flatMap(RuntimeDecision::remote).orElseThrow(() ->
+                new IllegalStateException("junit-ebpf: " + classContext.getDisplayName() + " runs in-process"));
+        return classContext.getStore(TestScope.NAMESPACE).getOrComputeIfAbsent(SESSION_KEY,
+                k -> RemoteRuntimes.find(name)
+                        .orElseThrow(() -> new ExtensionConfigurationException("junit-ebpf: "
+                                + RemoteRuntimes.missing(name)))
+                        .open(classContext.getRequiredTestClass().getName(), EbpfConfig.of(context)),
+                RemoteRuntime.Session.class);
     }
 
-    private static ContainerConfig config(ExtensionContext context, Settings settings) {
-        ContainerConfig config = ContainerConfig.resolve(key -> context.getConfigurationParameter(key).orElse(null),
-                System::getenv);
-        return settings.runtime() == EbpfTest.Runtime.DEFAULT ? config
-                : config.withRuntime(RuntimeMode.valueOf(settings.runtime().name()));
+    private static Optional<RuntimeDecision> decision(ExtensionContext context) {
+        return Optional.ofNullable(Settings.classContext(context).getStore(TestScope.NAMESPACE)
+                .get(DECISION_KEY, RuntimeDecision.class));
     }
 }

@@ -51,17 +51,23 @@ record Settings(List<String> objects, EbpfTest.Lifecycle lifecycle, EbpfTest.Str
         return switch (strict) {
             case STRICT -> true;
             case LENIENT -> false;
-            case DEFAULT -> EbpfConfig.bool(context, EbpfConfig.STRICT_PROPERTY_NAME, false);
+            case DEFAULT -> EbpfConfig.of(context).bool(EbpfConfig.STRICT_PROPERTY_NAME, false);
         };
+    }
+
+    /** Where the tests run: the annotation's choice, else {@value EbpfConfig#RUNTIME_PROPERTY_NAME}, else AUTO. */
+    EbpfTest.Runtime runtime(ExtensionContext context) {
+        if (runtime != EbpfTest.Runtime.DEFAULT) {
+            return runtime;
+        }
+        EbpfTest.Runtime configured = EbpfConfig.of(context).choice(EbpfConfig.RUNTIME_PROPERTY_NAME,
+                EbpfTest.Runtime.class, EbpfTest.Runtime.AUTO);
+        return configured == EbpfTest.Runtime.DEFAULT ? EbpfTest.Runtime.AUTO : configured;
     }
 
     /** Whether the runtime was forced to in-process (then a missing privilege fails the test where it bites). */
     boolean forcedInProcess(ExtensionContext context) {
-        if (runtime != EbpfTest.Runtime.DEFAULT) {
-            return runtime == EbpfTest.Runtime.IN_PROCESS;
-        }
-        return EbpfConfig.raw(context, io.junitebpf.container.ContainerConfig.RUNTIME_PROPERTY_NAME)
-                .map(v -> v.strip().equalsIgnoreCase("in-process")).orElse(false);
+        return runtime(context) == EbpfTest.Runtime.IN_PROCESS;
     }
 
     /** The context of the test class (a method's parent, or the class itself). */

@@ -4,7 +4,6 @@ import io.junitebpf.bpf.LoadedObject;
 import io.junitebpf.btf.Btf;
 import io.junitebpf.event.EventStream;
 import io.junitebpf.target.TargetProcess;
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.ArrayList;
@@ -126,7 +125,11 @@ final class TestScope implements AutoCloseable {
         return List.copyOf(processes);
     }
 
-    /** Closes links, processes, streams, objects, namespaces, in that order; then checks for leaks when strict. */
+    /**
+     * Closes links, target processes, streams, objects and network namespaces, in that order; then checks for leaks
+     * when strict. Every resource is closed even when one fails; the first failure is thrown with the others
+     * suppressed.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -146,7 +149,8 @@ final class TestScope implements AutoCloseable {
                 resource.close();
             } catch (Exception e) {
                 if (failure == null) {
-                    failure = new ExtensionConfigurationException("junit-ebpf: closing " + resource + " after "
+                    // not a configuration mistake: a resource that would not let go
+                    failure = new IllegalStateException("junit-ebpf: closing " + resource + " after "
                             + displayName + " failed: " + e.getMessage(), e);
                 } else {
                     failure.addSuppressed(e);

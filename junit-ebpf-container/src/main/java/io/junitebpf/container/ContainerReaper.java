@@ -1,0 +1,105 @@
+package io.junitebpf.container;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Removes runtime containers without relying on Ryuk (which cannot run where no registry is reachable).
+ * Every container carries {@value #LABEL}=true and the owning JVM's pid, start time and host; a
+ * container whose owner on this host is gone (killed JVM) is removed when the next JVM probes the engine.
+ */
+final class ContainerReaper {
+
+    /** Marks every container the runtime starts. */
+    public static final String LABEL = "io.junitebpf.runtime";
+    /** The owning JVM's pid. */
+    public static final String PID_LABEL = LABEL + ".pid";
+    /** The owning JVM's start instant (guards against pid reuse). */
+    public static final String JVM_START_LABEL = LABEL + ".jvm-start";
+    /** The host the owning JVM runs on: only its own host's orphans are judged. */
+    public static final String HOST_LABEL = LABEL + ".host";
+    /** The test class the container serves. */
+    public static final String TEST_CLASS_LABEL = LABEL + ".test-class";
+
+    private static final System.Logger LOG = System.getLogger(ContainerReaper.class.getName());
+
+    private ContainerReaper() {
+    }
+
+    /** The labels identifying a container owned by this JVM. */
+    static Map<String, String> ownerLabels(String testClass) {
+        ProcessHandle self = ProcessHandle.current();
+        return Map.of(LABEL, "true",
+                PID_LABEL, Long.toString(self.pid()),
+                JVM_START_LABEL, startOf(self).map(Instant::toString).orElse("?"),
+                HOST_LABEL, hostName(),
+                TEST_CLASS_LABEL, testClass);
+    }
+
+    /** Removes labelled containers whose owning JVM on this host no longer runs. Returns how many. */
+    public static int removeOrphans(DockerClient client) {
+        List<Container> labelled = client.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(LABEL, "true")).exec();
+        int removed = 0;
+        for (Container container : labelled) {
+            Map<String, String> labels = container.getLabels();
+            if (!hostName().equals(labels.get(HOST_LABEL)) || ownerAlive(labels)) {
+                continue;
+            }
+            LOG.log(System.Logger.Level.INFO, "removing container {0} of JVM {1}, which is gone",
+                    container.getId().substring(0, 12), labels.get(PID_LABEL));
+            remove(client, container.getId());
+            removed++;
+        }
+        return removed;
+    }
+
+    /** Force-removes a container; one that is already gone is fine. */
+    static void remove(DockerClient client, String id) {
+        try {
+            client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).contains("already in progress")) {
+                LOG.log(System.Logger.Level.WARNING, "cannot remove container " + id + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static boolean ownerAlive(Map<String, String> labels) {
+        long pid;
+        try {
+            pid = Long.parseLong(labels.getOrDefault(PID_LABEL, ""));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        Optional<ProcessHandle> owner = ProcessHandle.of(pid);
+        if (owner.isEmpty()) {
+            return false;
+        }
+        String started = labels.get(JVM_START_LABEL);
+        return started == null || started.equals("?")
+                || startOf(owner.get()).map(Instant::toString).map(started::equals).orElse(true);
+    }
+
+    private static Optional<Instant> startOf(ProcessHandle process) {
+        return process.info().startInstant();
+    }
+
+    static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+    }
+}

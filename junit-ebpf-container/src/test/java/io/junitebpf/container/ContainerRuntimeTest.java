@@ -1,0 +1,162 @@
+package io.junitebpf.container;
+
+import io.junitebpf.junit.EbpfConfig;
+import io.junitebpf.junit.spi.TestOutcome.Status;
+import io.junitebpf.junit.spi.TestRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs {@link ContainerSampleTestCases} in a real runtime container and checks the mapped outcomes: a real USDT
+ * test passes, a failure keeps its type and message, an abort keeps its reason, report entries and output come
+ * back. Skipped with a reason when no Docker engine answers.
+ */
+class ContainerRuntimeTest {
+
+    private static ContainerRuntime runtime;
+
+    @BeforeAll
+    static void startRuntime() {
+        DockerAvailable.assumeEngine();
+        runtime = ContainerRuntime.forTestClass(ContainerSampleTestCases.class.getName(), DockerAvailable.config());
+    }
+
+    @AfterAll
+    static void closeRuntime() {
+        if (runtime != null) {
+            String id = runtime.containerId().orElse(null);
+            runtime.close();
+            if (id != null) {
+                assertThat(DockerEngine.client().listContainersCmd().withShowAll(true).withIdFilter(List.of(id)).exec())
+                        .as("container %s after close", id).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void usdtTestPassesInTheContainer() {
+        ContainerTestResult result = runtime.run(request("usdtProbe1OfUmarkReportsTen"));
+
+        assertThat(result.status()).as(result::toString).isEqualTo(Status.SUCCESSFUL);
+        assertThat(result.failure()).isEmpty();
+        assertThat(result.reportEntries()).anySatisfy(e -> assertThat(e).containsKey("umark"));
+        assertThat(result.stdout()).contains("usdt events from umark");
+        assertThat(result.container()).startsWith("container ").contains("image ");
+    }
+
+    @Test
+    void failureKeepsItsTypeAndMessage() {
+        ContainerTestResult result = runtime.run(request("failsOnPurpose"));
+
+        assertThat(result.status()).isEqualTo(Status.FAILED);
+        ContainerTestResult.Failure failure = result.failure().orElseThrow();
+        assertThat(failure.className()).isEqualTo(AssertionFailedError.class.getName());
+        assertThat(failure.message()).contains("[the answer]").contains("41").contains("42");
+        assertThat(failure.stackTrace()).contains("ContainerSampleTestCases.failsOnPurpose");
+        Throwable rebuilt = failure.toThrowable();
+        assertThat(rebuilt).isInstanceOf(AssertionFailedError.class).hasMessage(failure.message());
+        assertThat(rebuilt.getStackTrace()).anySatisfy(f -> assertThat(f.getMethodName()).isEqualTo("failsOnPurpose"));
+    }
+
+    @Test
+    void abortKeepsItsReason() {
+        ContainerTestResult result = runtime.run(request("abortsOnPurpose"));
+
+        assertThat(result.status()).isEqualTo(Status.ABORTED);
+        assertThat(result.failure().orElseThrow().message()).isEqualTo("aborted on purpose in the container");
+    }
+
+    @Test
+    void runsInProcessInsideWithReportEntriesAndStderr() {
+        ContainerTestResult result = runtime.run(request("reportsWhereItRuns"));
+
+        assertThat(result.status()).as(result::toString).isEqualTo(Status.SUCCESSFUL);
+        assertThat(result.reportEntries()).containsExactly(java.util.Map.of("runtime", "in-process"));
+        assertThat(result.stderr()).contains("hello from the container's stderr");
+    }
+
+    @Test
+    void oneInvocationOfAParameterizedTestIsSelectedByUniqueId() throws NoSuchMethodException {
+        Method method = ContainerSampleTestCases.class.getDeclaredMethod("onlyTwoPasses", int.class);
+        String base = "[engine:junit-jupiter]/[class:" + ContainerSampleTestCases.class.getName()
+                + "]/[test-template:onlyTwoPasses(int)]/[test-template-invocation:#";
+
+        ContainerTestResult second = runtime.run(TestRequest.of(ContainerSampleTestCases.class, method,
+                Optional.of(base + "2]")));
+        ContainerTestResult third = runtime.run(TestRequest.of(ContainerSampleTestCases.class, method,
+                Optional.of(base + "3]")));
+
+        assertThat(second.status()).as(second::toString).isEqualTo(Status.SUCCESSFUL);
+        assertThat(third.status()).isEqualTo(Status.FAILED);
+        assertThat(third.failure().orElseThrow().message()).contains("3");
+    }
+
+    @Test
+    void aNonDaemonThreadLeftBehindDoesNotHoldTheTestUp() {
+        ContainerTestResult result = runtime.run(request("leavesANonDaemonThreadBehind"));
+
+        assertThat(result.status()).isEqualTo(Status.SUCCESSFUL);
+        assertThat(result.duration()).isLessThan(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void oneJvmServesTheClassWithFreshStaticsForEachTest() {
+        ContainerTestResult first = runtime.run(request("countsItsRuns"));
+        ContainerTestResult second = runtime.run(request("countsItsRuns"));
+
+        assertThat(first.reportEntries()).as(first::toString).contains(java.util.Map.of("runs", "1"));
+        assertThat(second.reportEntries()).as(second::toString).contains(java.util.Map.of("runs", "1"));
+        assertThat(jvm(first)).as("the JVM that ran the test").isEqualTo(jvm(second));
+    }
+
+    @Test
+    void theWorkingDirectoryIsTheProjectsInsideToo() {
+        ContainerTestResult result = runtime.run(request("readsARelativePath"));
+
+        assertThat(result.reportEntries()).as(result::toString)
+                .contains(java.util.Map.of("user.dir", System.getProperty("user.dir")), java.util.Map.of("pom.xml", "true"));
+    }
+
+    private static String jvm(ContainerTestResult result) {
+        return result.reportEntries().stream().filter(e -> e.containsKey("jvm")).map(e -> e.get("jvm"))
+                .findFirst().orElseThrow();
+    }
+
+    /** Not an assertion on speed: measures and prints the per-test overhead for the docs. */
+    @Test
+    void perTestOverhead() {
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ContainerTestResult result = runtime.run(request("abortsOnPurpose"));
+            assertThat(result.status()).isEqualTo(Status.ABORTED);
+            millis.add(result.duration().toMillis());
+        }
+        System.out.println("container runtime per-test overhead (ms, trivial test, container already running): "
+                + millis + " in " + runtime.description().orElseThrow());
+    }
+
+    @Test
+    void theReportSaysWhichContainerAndProfile() {
+        runtime.run(request("abortsOnPurpose"));
+
+        assertThat(runtime.description().orElseThrow())
+                .matches("container [0-9a-f]{12} \\(image .+, (--privileged|capability profile: .+)\\)");
+    }
+
+    static TestRequest request(String methodName) {
+        Method method = Arrays.stream(ContainerSampleTestCases.class.getDeclaredMethods())
+                .filter(m -> m.getName().equals(methodName)).findFirst().orElseThrow();
+        return TestRequest.of(ContainerSampleTestCases.class, method, Optional.empty());
+    }
+}
