@@ -13,7 +13,7 @@ public enum PrivilegeProfile {
     PRIVILEGED,
     /**
      * CAP_BPF + CAP_PERFMON where the engine knows them, CAP_SYS_ADMIN otherwise (it implies both on every
-     * kernel); seccomp unconfined; {@code /sys/kernel} bind-mounted.
+     * kernel); CAP_NET_ADMIN for networking tests; seccomp unconfined; {@code /sys/kernel} bind-mounted.
      */
     CAPABILITIES
 }

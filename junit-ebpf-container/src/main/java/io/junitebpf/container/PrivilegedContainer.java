@@ -259,9 +259,11 @@ final class PrivilegedContainer implements AutoCloseable {
 
     private static PrivilegedContainer startWithCapabilities(String image, String testClass, List<Path> readOnly,
                                                              List<Path> readWrite, String fallback) {
-        // CAP_BPF and CAP_PERFMON (Linux 5.8) where the engine knows the names; CAP_SYS_ADMIN implies both
-        Start fine = attempt(capabilities(image, testClass, readOnly, readWrite, Capability.BPF, Capability.PERFMON),
-                image, "capability profile: --cap-add BPF --cap-add PERFMON", fallback);
+        // CAP_BPF and CAP_PERFMON (Linux 5.8) where the engine knows the names; CAP_SYS_ADMIN implies both.
+        // CAP_NET_ADMIN in either case: network namespaces, veth pairs, XDP and tc (io.junitebpf.net).
+        Start fine = attempt(capabilities(image, testClass, readOnly, readWrite, Capability.BPF, Capability.PERFMON,
+                        Capability.NET_ADMIN),
+                image, "capability profile: --cap-add BPF --cap-add PERFMON --cap-add NET_ADMIN", fallback);
         if (fine.container != null) {
             return fine.container;
         }
@@ -270,8 +272,9 @@ final class PrivilegedContainer implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "the engine does not know CAP_BPF/CAP_PERFMON (" + fine.refusal
                 + "); using CAP_SYS_ADMIN");
-        return attempt(capabilities(image, testClass, readOnly, readWrite, Capability.SYS_ADMIN), image,
-                "capability profile: --cap-add SYS_ADMIN (the engine does not know CAP_BPF)", fallback)
+        return attempt(capabilities(image, testClass, readOnly, readWrite, Capability.SYS_ADMIN, Capability.NET_ADMIN),
+                image, "capability profile: --cap-add SYS_ADMIN --cap-add NET_ADMIN (the engine does not know CAP_BPF)",
+                fallback)
                 .orElseThrow(refusal -> refused(image, "the capability profile", refusal, fallback));
     }
 
