@@ -73,6 +73,21 @@ public final class KernelFeatures {
                     "BPF_MAP_TYPE_RINGBUF");
             case BPF_COOKIE -> libbpfProbe(() -> Libbpf.system().api().probeHelper(BPF_PROG_TYPE_KPROBE,
                     BPF_FUNC_GET_ATTACH_COOKIE), "the bpf_get_attach_cookie helper");
+            case PROG_TEST_RUN -> testRunCommand();
+        };
+    }
+
+    /**
+     * BPF_PROG_TEST_RUN on no program: a kernel that has the command answers EBADF,
+     * one that does not know it EINVAL.
+     */
+    private static Optional<String> testRunCommand() {
+        int errno = io.junitebpf.bpf.internal.TestRunCall.probe(Libbpf.system().api());
+        return switch (Errno.of(errno)) {
+            case EBADF -> Optional.empty();
+            case EINVAL -> Optional.of("the kernel does not know the BPF_PROG_TEST_RUN command");
+            default -> Optional.of("probing BPF_PROG_TEST_RUN failed [" + Errno.of(errno)
+                    + "] (missing privileges?)");
         };
     }
 

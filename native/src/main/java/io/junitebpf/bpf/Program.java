@@ -51,6 +51,27 @@ public final class Program {
                 .infoByFd(io.junitebpf.bpf.internal.KernelIds.Kind.PROG, fd, "program '" + name + "'").id();
     }
 
+    /** The program's type, as libbpf derived it from its {@code SEC()}. */
+    public ProgramType type() {
+        return ProgramType.of(handle.withArena(a -> handle.api().programType(handle.program(name))));
+    }
+
+    /**
+     * Runs the program once (or {@link TestRun#withRepeat repeat} times) on the
+     * given input in the kernel ({@code BPF_PROG_TEST_RUN}), without attaching it.
+     * A run cut short by a signal is run again.
+     *
+     * @throws FeatureUnavailableException when the kernel cannot test-run this program's type
+     * @throws IllegalArgumentException    when the input does not suit the type (no packet, a packet shorter
+     *                                     than an Ethernet header, data for a raw tracepoint)
+     * @throws BpfException                when the kernel refuses the input (EINVAL, with what the type takes)
+     *                                     or the output does not fit (ENOSPC, with the size to give)
+     */
+    public TestRunResult testRun(TestRun run) {
+        Objects.requireNonNull(run, "run");
+        return TestRuns.run(handle, name, run);
+    }
+
     /** Whether the program was loaded (autoload on). */
     public boolean loaded() {
         return handle.withArena(a -> handle.api().programFd(handle.program(name)) >= 0);

@@ -147,12 +147,23 @@ public final class LibbpfApi {
         return string(callPtr("bpf_program__section_name", FunctionDescriptor.of(ADDRESS, ADDRESS), "0.2", prog));
     }
 
+    // invokeExact: test runs ask for both on every call
     public int programType(MemorySegment prog) {
-        return callInt("bpf_program__type", FunctionDescriptor.of(JAVA_INT, ADDRESS), "0.0.1", prog);
+        try {
+            return (int) lib.function("bpf_program__type", FunctionDescriptor.of(JAVA_INT, ADDRESS), "0.0.1")
+                    .invokeExact(prog);
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
     }
 
     public int programFd(MemorySegment prog) {
-        return callInt("bpf_program__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS), "0.0.1", prog);
+        try {
+            return (int) lib.function("bpf_program__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS), "0.0.1")
+                    .invokeExact(prog);
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
     }
 
     public boolean programAutoload(MemorySegment prog) {
