@@ -20,6 +20,7 @@ public final class Program {
     private final ObjectHandle handle;
     private final String name;
     private final Attacher attacher;
+    private volatile TestRuns.Target testRunTarget;
 
     Program(LoadedObject owner, ObjectHandle handle, String name) {
         this.owner = owner;
@@ -69,7 +70,12 @@ public final class Program {
      */
     public TestRunResult testRun(TestRun run) {
         Objects.requireNonNull(run, "run");
-        return TestRuns.run(handle, name, run);
+        TestRuns.Target target = testRunTarget;
+        if (target == null) {
+            target = TestRuns.target(handle, name);
+            testRunTarget = target;
+        }
+        return TestRuns.run(handle, name, target, run);
     }
 
     /** Whether the program was loaded (autoload on). */

@@ -18,45 +18,61 @@ final class TestRuns {
     private TestRuns() {
     }
 
-    static TestRunResult run(ObjectHandle handle, String name, TestRun run) {
-        String operation = "test-run program '" + name + "'";
-        return handle.withArena(arena -> {
-            var api = handle.api();
+    /** What a run needs of its program, read once: neither changes while the object is loaded. */
+    record Target(int fd, ProgramType type) {
+    }
+
+    static Target target(ObjectHandle handle, String name) {
+        return handle.locked(() -> {
             var program = handle.program(name);
-            int fd = api.programFd(program);
+            int fd = handle.api().programFd(program);
             if (fd < 0) {
-                throw new BpfException(operation, "not loaded (its autoload was off)", 0, List.of());
+                throw new BpfException("test-run program '" + name + "'", "not loaded (its autoload was off)", 0,
+                        List.of());
             }
-            ProgramType type = ProgramType.of(api.programType(program));
-            precheck(operation, type, run);
+            return new Target(fd, ProgramType.of(handle.api().programType(program)));
+        });
+    }
+
+    /** Runs under the object's lock, so the object cannot close (and its fd be reused) during the run. */
+    static TestRunResult run(ObjectHandle handle, String name, Target target, TestRun run) {
+        return handle.locked(() -> {
+            var api = handle.api();
+            int fd = target.fd();
+            ProgramType type = target.type();
+            precheck(name, type, run);
             // Raw tracepoint and syscall runs refuse a context-out buffer and any repeat but 0 (= once); a
             // syscall program's context comes back in the input buffer instead.
             boolean contextOnly = type == ProgramType.RAW_TRACEPOINT || type == ProgramType.SYSCALL;
-            TestRunCall.Outcome out = TestRunCall.run(api, arena, fd, run.dataArray(), run.contextArray(),
+            TestRunCall.Outcome out = TestRunCall.run(api, fd, run.dataArray(), run.contextArray(),
                     run.dataArray() == null ? 0 : run.dataSizeOut(), contextOnly ? 0 : run.contextSizeOut(),
                     run.repeat() == 1 ? 0 : run.repeat(), run.flagBits(), run.cpu());
             if (out.errno() != 0) {
-                throw failure(operation, type, run, out);
+                throw failure(operation(name), type, run, out);
             }
             byte[] context = type == ProgramType.SYSCALL && run.contextSizeOut() > 0 ? out.contextIn() : out.context();
             return new TestRunResult(out.returnValue(), out.data(), context, out.durationNanos());
         });
     }
 
-    private static void precheck(String operation, ProgramType type, TestRun run) {
+    private static void precheck(String name, ProgramType type, TestRun run) {
         boolean packets = takesPackets(type);
         if (packets && run.dataArray() == null) {
-            throw new IllegalArgumentException(operation + ": a " + type + " program runs on packet data"
+            throw new IllegalArgumentException(operation(name) + ": a " + type + " program runs on packet data"
                     + " (use TestRun.data(packet))");
         }
         if (packets && run.dataArray().length < ETHERNET_HEADER) {
-            throw new IllegalArgumentException(operation + ": packet of " + run.dataArray().length
+            throw new IllegalArgumentException(operation(name) + ": packet of " + run.dataArray().length
                     + " bytes is shorter than an Ethernet header (" + ETHERNET_HEADER + " bytes)");
         }
         if ((type == ProgramType.RAW_TRACEPOINT || type == ProgramType.SYSCALL) && run.dataArray() != null) {
-            throw new IllegalArgumentException(operation + ": a " + type + " program takes no packet data, only a"
+            throw new IllegalArgumentException(operation(name) + ": a " + type + " program takes no packet data, only a"
                     + " context (use TestRun.context(bytes))");
         }
+    }
+
+    private static String operation(String name) {
+        return "test-run program '" + name + "'";
     }
 
     private static boolean takesPackets(ProgramType type) {

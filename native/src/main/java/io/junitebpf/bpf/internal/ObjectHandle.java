@@ -182,6 +182,12 @@ public final class ObjectHandle implements AutoCloseable {
         }
     }
 
+    /** Runs {@code call} under the object's lock, after checking it is open. */
+    public synchronized <T> T locked(java.util.function.Supplier<T> call) {
+        pointer();
+        return call.get();
+    }
+
     /**
      * Something computed once from the object (its BTF, its global-data layout)
      * and kept until close; {@code key} distinguishes the kinds.

@@ -13,7 +13,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * {@code bpf_prog_test_run_opts} (libbpf 0.7): one {@code BPF_PROG_TEST_RUN}
- * with its buffers in one allocation of the caller's arena. A run the kernel
+ * with its buffers in one reused per-thread buffer. A run the kernel
  * cut short because a signal arrived ({@code -EINTR}: profilers and the JVM
  * itself signal threads) is run again.
  */
@@ -40,6 +40,8 @@ public final class TestRunCall {
     private static final int EINTR = 4;
     private static final FunctionDescriptor DESCRIPTOR = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS);
     private static final AtomicLong INTERRUPTIONS = new AtomicLong();
+    private static final ThreadLocal<MemorySegment> BUFFER = new ThreadLocal<>();
+    private static final byte[] NONE = new byte[0];
 
     private TestRunCall() {
     }
@@ -58,9 +60,7 @@ public final class TestRunCall {
 
     /** The errno of a test run of no program (fd -1): EBADF where the kernel has the command. */
     public static int probe(LibbpfApi api) {
-        try (Arena arena = Arena.ofConfined()) {
-            return run(api, arena, -1, null, null, 0, 0, 1, 0, 0).errno();
-        }
+        return run(api, -1, null, null, 0, 0, 1, 0, 0).errno();
     }
 
     /** How many runs, in this process, were cut short by a signal and run again. */
@@ -72,7 +72,7 @@ public final class TestRunCall {
      * One test run of the program {@code fd}. {@code data} and {@code context} may be null;
      * output buffers of {@code dataOut}/{@code contextOut} bytes are passed when non-zero.
      */
-    public static Outcome run(LibbpfApi api, Arena arena, int fd, byte[] data, byte[] context, int dataOut,
+    public static Outcome run(LibbpfApi api, int fd, byte[] data, byte[] context, int dataOut,
                               int contextOut, int repeat, int flags, int cpu) {
         MethodHandle run = api.library().function("bpf_prog_test_run_opts", DESCRIPTOR, "0.7");
         int dataIn = data == null ? 0 : data.length;
@@ -81,17 +81,18 @@ public final class TestRunCall {
         long dataOutAt = align(dataInAt + dataIn);
         long ctxInAt = align(dataOutAt + dataOut);
         long ctxOutAt = align(ctxInAt + ctxIn);
-        MemorySegment block = arena.allocate(ctxOutAt + contextOut, 8);
-        if (data != null) {
-            MemorySegment.copy(data, 0, block, JAVA_BYTE, dataInAt, dataIn);
-        }
-        if (context != null) {
-            MemorySegment.copy(context, 0, block, JAVA_BYTE, ctxInAt, ctxIn);
-        }
+        MemorySegment block = buffer(ctxOutAt + contextOut);
         int rc;
         int interrupted = 0;
         try {
             while (true) {
+                // copied again on a retry: a syscall program writes its context back into the input
+                if (data != null) {
+                    MemorySegment.copy(data, 0, block, JAVA_BYTE, dataInAt, dataIn);
+                }
+                if (context != null) {
+                    MemorySegment.copy(context, 0, block, JAVA_BYTE, ctxInAt, ctxIn);
+                }
                 setOptions(block, data != null, dataIn, dataOut, context != null, ctxIn, contextOut, repeat, flags,
                         cpu, dataInAt, dataOutAt, ctxInAt, ctxOutAt);
                 rc = (int) run.invokeExact(fd, block);
@@ -105,31 +106,48 @@ public final class TestRunCall {
         }
         int dataSize = block.get(JAVA_INT, DATA_SIZE_OUT);
         int ctxSize = block.get(JAVA_INT, CTX_SIZE_OUT);
-        byte[] outData = dataOut == 0 ? new byte[0]
+        byte[] outData = dataOut == 0 ? NONE
                 : block.asSlice(dataOutAt, Math.min(dataSize, dataOut)).toArray(JAVA_BYTE);
-        byte[] outCtx = contextOut == 0 ? new byte[0]
+        byte[] outCtx = contextOut == 0 ? NONE
                 : block.asSlice(ctxOutAt, Math.min(ctxSize, contextOut)).toArray(JAVA_BYTE);
         return new Outcome(rc < 0 ? -rc : 0, block.get(JAVA_INT, RETVAL), outData, dataSize, outCtx, ctxSize,
                 Integer.toUnsignedLong(block.get(JAVA_INT, DURATION)),
-                context == null ? new byte[0] : block.asSlice(ctxInAt, ctxIn).toArray(JAVA_BYTE));
+                context == null ? NONE : block.asSlice(ctxInAt, ctxIn).toArray(JAVA_BYTE));
     }
 
     // Written again before every attempt: the kernel overwrote the size fields with what it produced.
+    // Pointers are written as addresses: no slice objects per run.
     private static void setOptions(MemorySegment opts, boolean hasData, int dataIn, int dataOut, boolean hasContext,
                                    int ctxIn, int ctxOut, int repeat, int flags, int cpu, long dataInAt,
                                    long dataOutAt, long ctxInAt, long ctxOutAt) {
+        long base = opts.address();
+        opts.asSlice(0, SIZE).fill((byte) 0); // duration, batch_size and the rest must be 0 going in
         opts.set(JAVA_LONG, 0, SIZE);
-        opts.set(ADDRESS, DATA_IN, hasData ? opts.asSlice(dataInAt) : MemorySegment.NULL);
-        opts.set(ADDRESS, DATA_OUT, dataOut > 0 ? opts.asSlice(dataOutAt) : MemorySegment.NULL);
+        opts.set(JAVA_LONG, DATA_IN, hasData ? base + dataInAt : 0);
+        opts.set(JAVA_LONG, DATA_OUT, dataOut > 0 ? base + dataOutAt : 0);
         opts.set(JAVA_INT, DATA_SIZE_IN, dataIn);
         opts.set(JAVA_INT, DATA_SIZE_OUT, dataOut);
-        opts.set(ADDRESS, CTX_IN, hasContext ? opts.asSlice(ctxInAt) : MemorySegment.NULL);
-        opts.set(ADDRESS, CTX_OUT, ctxOut > 0 ? opts.asSlice(ctxOutAt) : MemorySegment.NULL);
+        opts.set(JAVA_LONG, CTX_IN, hasContext ? base + ctxInAt : 0);
+        opts.set(JAVA_LONG, CTX_OUT, ctxOut > 0 ? base + ctxOutAt : 0);
         opts.set(JAVA_INT, CTX_SIZE_IN, ctxIn);
         opts.set(JAVA_INT, CTX_SIZE_OUT, ctxOut);
         opts.set(JAVA_INT, REPEAT, repeat);
         opts.set(JAVA_INT, FLAGS, flags);
         opts.set(JAVA_INT, CPU, cpu);
+    }
+
+    /**
+     * The thread's buffer for options, input and output, grown when a run needs more. Reused because a
+     * fresh zeroed allocation per run costs more than a short run itself; the kernel writes only what it
+     * reports in the size fields, and only that much is read back.
+     */
+    private static MemorySegment buffer(long size) {
+        MemorySegment buffer = BUFFER.get();
+        if (buffer == null || buffer.byteSize() < size) {
+            buffer = Arena.ofAuto().allocate(Math.max(size, 8192), 8);
+            BUFFER.set(buffer);
+        }
+        return buffer;
     }
 
     private static long align(long offset) {

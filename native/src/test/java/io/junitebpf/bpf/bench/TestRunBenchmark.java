@@ -1,0 +1,101 @@
+package io.junitebpf.bpf.bench;
+
+import io.junitebpf.bpf.BpfObject;
+import io.junitebpf.bpf.LoadedObject;
+import io.junitebpf.bpf.Program;
+import io.junitebpf.bpf.TestRun;
+import io.junitebpf.bpf.TestRunResult;
+import io.junitebpf.bpf.XdpAction;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Test-run throughput through {@link Program#testRun} against a C loop over the
+ * same object and program, interleaved round by round so load on the machine
+ * hits both alike. Not a unit test: run it with {@code scripts/bench-testrun}. Both sides
+ * count calls per second of their thread's CPU time (user + system, most of it the
+ * kernel's run): on a machine shared with other work, wall time would measure that work too.
+ *
+ * <p>Each call runs xdp_firewall of bpf-test/testrun.bpf.o once ({@code repeat = 1})
+ * on a 64-byte Ethernet/IPv4/UDP packet, as the C loop (scripts/lib/bench/testrun_loop.c) does.
+ */
+public final class TestRunBenchmark {
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private TestRunBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path cLoop = Path.of(args[0]);
+        Path object = Path.of(args[1]);
+        int calls = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 7;
+        byte[] packet = packet();
+        List<Double> java = new ArrayList<>();
+        List<Double> c = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        try (LoadedObject bpf = BpfObject.openFile(object).load()) {
+            Program program = bpf.program("xdp_firewall");
+            TestRun run = TestRun.data(packet);
+            System.out.printf("test runs of xdp_firewall on a %d-byte packet, repeat = 1: %,d calls per round,"
+                    + " %d rounds after warm-up%n", packet.length, calls, rounds);
+            measure(program, run, calls); // warm-up: JIT
+            for (int round = 0; round < rounds; round++) {
+                double cRate = cLoop(cLoop, object, calls);
+                double javaRate = measure(program, run, calls);
+                c.add(cRate);
+                java.add(javaRate);
+                ratios.add(javaRate / cRate);
+                System.out.printf("round %d  C %,12.0f calls/CPU-s   Java %,12.0f calls/CPU-s   ratio %.3f%n", round, cRate,
+                        javaRate, javaRate / cRate);
+            }
+        }
+        double cMedian = median(c);
+        double javaMedian = median(java);
+        System.out.printf("median C    %,12.0f calls/CPU-s (%.0f ns a call)%n", cMedian, 1e9 / cMedian);
+        System.out.printf("median Java %,12.0f calls/CPU-s (%.0f ns a call)%n", javaMedian, 1e9 / javaMedian);
+        System.out.printf("Java / C throughput ratio: %.3f of the medians, %.3f median of the rounds' ratios"
+                + " (goal >= 0.95)%n", javaMedian / cMedian, median(ratios));
+    }
+
+    private static double measure(Program program, TestRun run, int calls) {
+        long t0 = THREADS.getCurrentThreadCpuTime();
+        for (int i = 0; i < calls; i++) {
+            TestRunResult r = program.testRun(run);
+            if (r.returnValue() != XdpAction.XDP_PASS.value()) {
+                throw new IllegalStateException("unexpected verdict " + r);
+            }
+        }
+        return calls * 1e9 / (THREADS.getCurrentThreadCpuTime() - t0);
+    }
+
+    private static double cLoop(Path binary, Path object, int calls) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(binary.toString(), object.toString(), "xdp_firewall", Integer.toString(calls))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(binary + " failed: " + out);
+        }
+        return Double.parseDouble(out);
+    }
+
+    /** The C loop's packet: Ethernet + IPv4 + UDP to port 53, zero-padded to 64 bytes. */
+    private static byte[] packet() {
+        byte[] head = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00,
+                0x45, 0, 0, 50, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+                (byte) 0x9c, 0x40, 0, 53, 0, 30, 0, 0};
+        return Arrays.copyOf(head, 64);
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+}
