@@ -212,24 +212,30 @@ public final class Program {
     }
 
     /**
-     * Attaches a kprobe or kretprobe to a kernel function.
+     * Attaches a kprobe or kretprobe to a kernel function or syscall
+     * ({@code bpf_program__attach_kprobe}, {@code bpf_program__attach_ksyscall}).
      *
      * @throws FeatureUnavailableException when the kernel has no kprobes (CONFIG_KPROBES off)
      */
-    public Link attachKprobe(String function, boolean retprobe) {
-        requireName(function, "kernel function");
+    public Link attachKprobe(Kprobe probe) {
+        Objects.requireNonNull(probe, "probe");
         KernelFeatures.require(KernelFeature.KPROBES);
-        return link(attacher.kprobe(function, retprobe, (retprobe ? "kretprobe " : "kprobe ") + function));
+        return link(probe.syscall() ? attacher.ksyscall(probe.function(), probe.retprobe(), 0, probe.toString())
+                : attacher.kprobe(probe.function(), probe.retprobe(), probe.toString()));
     }
 
-    /**
-     * Attaches a kprobe to a syscall by its name ("execve"), letting libbpf find
-     * the architecture's entry symbol (needs CONFIG_KPROBES, libbpf 1.0).
-     */
+    /** @deprecated use {@link #attachKprobe(Kprobe)} with {@link Kprobe#function} and {@link Kprobe#returning}. */
+    @Deprecated(forRemoval = true)
+    public Link attachKprobe(String function, boolean retprobe) {
+        Kprobe probe = Kprobe.function(function);
+        return attachKprobe(retprobe ? probe.returning() : probe);
+    }
+
+    /** @deprecated use {@link #attachKprobe(Kprobe)} with {@link Kprobe#syscall} and {@link Kprobe#returning}. */
+    @Deprecated(forRemoval = true)
     public Link attachKsyscall(String syscall, boolean retprobe) {
-        requireName(syscall, "syscall name");
-        KernelFeatures.require(KernelFeature.KPROBES);
-        return link(attacher.ksyscall(syscall, retprobe, 0, (retprobe ? "kretsyscall " : "ksyscall ") + syscall));
+        Kprobe probe = Kprobe.syscall(syscall);
+        return attachKprobe(retprobe ? probe.returning() : probe);
     }
 
     private Link link(LinkHandle link) {

@@ -68,7 +68,7 @@ public final class KernelIds {
     }
 
     /**
-     * The first words of the object's info struct (type, id, then for a link its
+     * The first words of the object's info struct (type, id, and for a link its
      * program id) and, for a program or map, its name; empty when the id is gone.
      */
     public Optional<Info> info(Kind kind, int id) {
@@ -111,14 +111,21 @@ public final class KernelIds {
                 case MAP -> cString(info.asSlice(MAP_NAME_OFFSET, 16));
                 case LINK -> "";
             };
-            return new Info(info.get(JAVA_INT, 0), info.get(JAVA_INT, 4), info.get(JAVA_INT, 8), name);
+            // struct bpf_link_info { type; id; prog_id; ... }: only a link has a program id there
+            int programId = kind == Kind.LINK ? info.get(JAVA_INT, 8) : 0;
+            return new Info(info.get(JAVA_INT, 0), info.get(JAVA_INT, 4), programId, name);
         } catch (Throwable t) {
             throw Errors.rethrow(t);
         }
     }
 
-    /** What {@link #info} reads: for a link, {@code third} is its program's id. */
-    public record Info(int type, int id, int third, String name) {
+    /**
+     * What {@link #info} reads.
+     *
+     * @param programId for a link, the id of the program it attaches; 0 for programs and maps
+     * @param name      a program's or map's name; empty for a link
+     */
+    public record Info(int type, int id, int programId, String name) {
     }
 
     private static String cString(MemorySegment bytes) {

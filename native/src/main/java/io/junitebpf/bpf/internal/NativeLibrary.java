@@ -85,6 +85,18 @@ public final class NativeLibrary {
                 s -> LINKER.downcallHandle(require(symbol, since), descriptor, CAPTURE_ERRNO));
     }
 
+    /**
+     * Calls {@code symbol} with boxed arguments (invokeWithArguments): for calls off any hot path,
+     * where one generic helper beats a typed handle per symbol.
+     */
+    public Object invoke(String symbol, FunctionDescriptor descriptor, String since, Object... args) {
+        try {
+            return function(symbol, descriptor, since).invokeWithArguments(args);
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
+    }
+
     private MemorySegment require(String symbol, String since) {
         return lookup.find(symbol).orElseThrow(() -> new UnsupportedOperationException(
                 symbol + " is not in " + location + " (libbpf " + version + "); it needs libbpf " + since
