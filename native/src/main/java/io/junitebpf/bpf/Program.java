@@ -78,6 +78,39 @@ public final class Program {
         return TestRuns.run(handle, name, target, run);
     }
 
+    /**
+     * The verifier's log of this program's load; empty unless the object was opened with a kernel
+     * log level ({@link ObjectOptions#withKernelLogLevel}, e.g. {@link ObjectOptions#LOG_STATS}).
+     */
+    public List<String> verifierLog() {
+        return handle.verifierLog(name);
+    }
+
+    /**
+     * The verifier's statistics of this program's load (instructions processed, states), from its log:
+     * present when the object was opened with a kernel log level, e.g. {@link ObjectOptions#LOG_STATS}.
+     */
+    public java.util.Optional<VerifierStats> verifierStats() {
+        return VerifierStats.parse(verifierLog());
+    }
+
+    /**
+     * The instructions the verifier processed for this program, as the kernel reports it
+     * ({@code bpf_prog_info.verified_insns}, Linux 5.16), without a log; empty on older kernels.
+     *
+     * @throws BpfException when the program was not loaded
+     */
+    public java.util.OptionalLong verifiedInstructions() {
+        int fd = handle.withArena(a -> handle.api().programFd(handle.program(name)));
+        if (fd < 0) {
+            throw new BpfException("read verifier statistics of program '" + name + "'", "not loaded (its autoload"
+                    + " was off)", 0, List.of());
+        }
+        int count = new io.junitebpf.bpf.internal.KernelIds(handle.api()).verifiedInstructions(fd,
+                "program '" + name + "'");
+        return count == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(count);
+    }
+
     /** Whether the program was loaded (autoload on). */
     public boolean loaded() {
         return handle.withArena(a -> handle.api().programFd(handle.program(name)) >= 0);

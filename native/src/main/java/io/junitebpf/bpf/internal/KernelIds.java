@@ -119,6 +119,31 @@ public final class KernelIds {
         }
     }
 
+    /** offsetof(struct bpf_prog_info, verified_insns) (Linux 5.16; older kernels leave it 0). */
+    private static final int PROG_VERIFIED_INSNS_OFFSET = 216;
+
+    /**
+     * The verifier's count of processed instructions for the program {@code fd}
+     * ({@code bpf_prog_info.verified_insns}); 0 when the kernel does not report it.
+     */
+    public int verifiedInstructions(int fd, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(INFO_SIZE, 8);
+            MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, INFO_SIZE);
+            int rc = (int) lib.function("bpf_obj_get_info_by_fd", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+                    ADDRESS, ADDRESS), "0.0.1").invokeExact(fd, info, length);
+            if (rc < 0) {
+                throw new BpfException("read info of " + what, "BPF_OBJ_GET_INFO_BY_FD failed", -rc, List.of());
+            }
+            // the kernel writes back how much of the struct it knows: an older one stops before the field
+            return length.get(JAVA_INT, 0) > PROG_VERIFIED_INSNS_OFFSET
+                    ? info.get(JAVA_INT, PROG_VERIFIED_INSNS_OFFSET) : 0;
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
+    }
+
     /**
      * What {@link #info} reads.
      *
