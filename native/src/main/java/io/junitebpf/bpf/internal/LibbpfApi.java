@@ -23,6 +23,7 @@ public final class LibbpfApi {
     private final NativeLibrary lib;
     private final int major;
     private final int minor;
+    private volatile MethodHandle testRun;
 
     private LibbpfApi(NativeLibrary lib, int major, int minor) {
         this.lib = lib;
@@ -182,6 +183,16 @@ public final class LibbpfApi {
         } catch (Throwable t) {
             throw Errors.rethrow(t);
         }
+    }
+
+    /** The bpf_prog_test_run_opts handle, kept in a field: test runs look it up on every call. */
+    MethodHandle testRunHandle() {
+        MethodHandle h = testRun;
+        if (h == null) {
+            h = lib.function("bpf_prog_test_run_opts", TestRunCall.DESCRIPTOR, "0.7");
+            testRun = h;
+        }
+        return h;
     }
 
     // ---- attach: each returns a struct bpf_link * or throws --------------------------------------

@@ -37,8 +37,10 @@ public final class TestRunCall {
     private static final long DURATION = 64;
     private static final long FLAGS = 68;
     private static final long CPU = 72;
+    private static final long BATCH_SIZE = 76;
     private static final int EINTR = 4;
-    private static final FunctionDescriptor DESCRIPTOR = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS);
+    /** bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts). */
+    static final FunctionDescriptor DESCRIPTOR = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS);
     private static final AtomicLong INTERRUPTIONS = new AtomicLong();
     private static final ThreadLocal<MemorySegment> BUFFER = new ThreadLocal<>();
     private static final byte[] NONE = new byte[0];
@@ -74,7 +76,7 @@ public final class TestRunCall {
      */
     public static Outcome run(LibbpfApi api, int fd, byte[] data, byte[] context, int dataOut,
                               int contextOut, int repeat, int flags, int cpu) {
-        MethodHandle run = api.library().function("bpf_prog_test_run_opts", DESCRIPTOR, "0.7");
+        MethodHandle run = api.testRunHandle();
         int dataIn = data == null ? 0 : data.length;
         int ctxIn = context == null ? 0 : context.length;
         long dataInAt = SIZE;
@@ -106,13 +108,11 @@ public final class TestRunCall {
         }
         int dataSize = block.get(JAVA_INT, DATA_SIZE_OUT);
         int ctxSize = block.get(JAVA_INT, CTX_SIZE_OUT);
-        byte[] outData = dataOut == 0 ? NONE
-                : block.asSlice(dataOutAt, Math.min(dataSize, dataOut)).toArray(JAVA_BYTE);
-        byte[] outCtx = contextOut == 0 ? NONE
-                : block.asSlice(ctxOutAt, Math.min(ctxSize, contextOut)).toArray(JAVA_BYTE);
+        byte[] outData = dataOut == 0 ? NONE : copyOut(block, dataOutAt, Math.min(dataSize, dataOut));
+        byte[] outCtx = contextOut == 0 ? NONE : copyOut(block, ctxOutAt, Math.min(ctxSize, contextOut));
         return new Outcome(rc < 0 ? -rc : 0, block.get(JAVA_INT, RETVAL), outData, dataSize, outCtx, ctxSize,
                 Integer.toUnsignedLong(block.get(JAVA_INT, DURATION)),
-                context == null ? NONE : block.asSlice(ctxInAt, ctxIn).toArray(JAVA_BYTE));
+                context == null ? NONE : copyOut(block, ctxInAt, ctxIn));
     }
 
     // Written again before every attempt: the kernel overwrote the size fields with what it produced.
@@ -121,8 +121,10 @@ public final class TestRunCall {
                                    int ctxIn, int ctxOut, int repeat, int flags, int cpu, long dataInAt,
                                    long dataOutAt, long ctxInAt, long ctxOutAt) {
         long base = opts.address();
-        opts.asSlice(0, SIZE).fill((byte) 0); // duration, batch_size and the rest must be 0 going in
         opts.set(JAVA_LONG, 0, SIZE);
+        opts.set(JAVA_INT, RETVAL, 0);
+        opts.set(JAVA_INT, DURATION, 0); // the kernel refuses some runs whose duration or batch size is not 0
+        opts.set(JAVA_INT, BATCH_SIZE, 0);
         opts.set(JAVA_LONG, DATA_IN, hasData ? base + dataInAt : 0);
         opts.set(JAVA_LONG, DATA_OUT, dataOut > 0 ? base + dataOutAt : 0);
         opts.set(JAVA_INT, DATA_SIZE_IN, dataIn);
@@ -148,6 +150,12 @@ public final class TestRunCall {
             BUFFER.set(buffer);
         }
         return buffer;
+    }
+
+    private static byte[] copyOut(MemorySegment block, long offset, int length) {
+        byte[] bytes = new byte[length];
+        MemorySegment.copy(block, JAVA_BYTE, offset, bytes, 0, length);
+        return bytes;
     }
 
     private static long align(long offset) {
