@@ -256,10 +256,13 @@ public final class PacketBuilder {
     }
 
     private PacketBuilder ports(Transport kind, int source, int destination) {
-        requireIp(kind.name().toLowerCase(java.util.Locale.ROOT));
-        requireNoTransport(kind.name().toLowerCase(java.util.Locale.ROOT));
-        range(source, 0, 0xffff, kind + " source port");
-        range(destination, 0, 0xffff, kind + " destination port");
+        String call = kind == Transport.UDP ? "udp" : "tcp";
+        requireIp(call);
+        requireNoTransport(call);
+        if ((source | destination) >>> 16 != 0) { // the message is built only when it is needed
+            range(source, 0, 0xffff, kind + " source port");
+            range(destination, 0, 0xffff, kind + " destination port");
+        }
         PacketBuilder b = copy();
         b.transport = kind;
         b.sourcePort = source;
