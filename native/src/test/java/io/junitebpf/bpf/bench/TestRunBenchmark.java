@@ -22,7 +22,7 @@ import java.util.List;
  * kernel's run): on a machine shared with other work, wall time would measure that work too.
  *
  * <p>Each call runs xdp_firewall of bpf-test/testrun.bpf.o once ({@code repeat = 1})
- * on a 64-byte Ethernet/IPv4/UDP packet, as the C loop (scripts/lib/bench/testrun_loop.c) does.
+ * on a 64-byte Ethernet/IPv4/UDP packet, as the C loop (native/src/test/c/testrun_loop.c) does.
  */
 public final class TestRunBenchmark {
 
