@@ -23,7 +23,7 @@ public final class LibbpfApi {
     private final NativeLibrary lib;
     private final int major;
     private final int minor;
-    private volatile MethodHandle testRun;
+    private volatile MemorySegment testRun;
 
     private LibbpfApi(NativeLibrary lib, int major, int minor) {
         this.lib = lib;
@@ -185,14 +185,14 @@ public final class LibbpfApi {
         }
     }
 
-    /** The bpf_prog_test_run_opts handle, kept in a field: test runs look it up on every call. */
-    MethodHandle testRunHandle() {
-        MethodHandle h = testRun;
-        if (h == null) {
-            h = lib.function("bpf_prog_test_run_opts", TestRunCall.DESCRIPTOR, "0.7");
-            testRun = h;
+    /** The address of bpf_prog_test_run_opts, kept in a field: test runs need it on every call. */
+    MemorySegment testRunAddress() {
+        MemorySegment address = testRun;
+        if (address == null) {
+            address = lib.address("bpf_prog_test_run_opts", "0.7");
+            testRun = address;
         }
-        return h;
+        return address;
     }
 
     // ---- attach: each returns a struct bpf_link * or throws --------------------------------------

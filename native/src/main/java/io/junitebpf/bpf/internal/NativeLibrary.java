@@ -86,6 +86,14 @@ public final class NativeLibrary {
     }
 
     /**
+     * The address of {@code symbol}, for a downcall handle that takes the address as its first
+     * argument: such a handle can be a constant the JIT inlines, whichever libbpf is loaded.
+     */
+    public MemorySegment address(String symbol, String since) {
+        return require(symbol, since);
+    }
+
+    /**
      * Calls {@code symbol} with boxed arguments (invokeWithArguments): for calls off any hot path,
      * where one generic helper beats a typed handle per symbol.
      */

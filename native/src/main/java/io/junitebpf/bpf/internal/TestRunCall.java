@@ -39,8 +39,12 @@ public final class TestRunCall {
     private static final long CPU = 72;
     private static final long BATCH_SIZE = 76;
     private static final int EINTR = 4;
-    /** bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts). */
-    static final FunctionDescriptor DESCRIPTOR = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS);
+    /**
+     * bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts), with the function's address as
+     * the first argument: a constant handle the JIT inlines, for any loaded libbpf.
+     */
+    private static final MethodHandle RUN = NativeLibrary.LINKER.downcallHandle(
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final AtomicLong INTERRUPTIONS = new AtomicLong();
     private static final ThreadLocal<MemorySegment> BUFFER = new ThreadLocal<>();
     private static final byte[] NONE = new byte[0];
@@ -76,7 +80,7 @@ public final class TestRunCall {
      */
     public static Outcome run(LibbpfApi api, int fd, byte[] data, byte[] context, int dataOut,
                               int contextOut, int repeat, int flags, int cpu) {
-        MethodHandle run = api.testRunHandle();
+        MemorySegment function = api.testRunAddress();
         int dataIn = data == null ? 0 : data.length;
         int ctxIn = context == null ? 0 : context.length;
         long dataInAt = SIZE;
@@ -97,7 +101,7 @@ public final class TestRunCall {
                 }
                 setOptions(block, data != null, dataIn, dataOut, context != null, ctxIn, contextOut, repeat, flags,
                         cpu, dataInAt, dataOutAt, ctxInAt, ctxOutAt);
-                rc = (int) run.invokeExact(fd, block);
+                rc = (int) RUN.invokeExact(function, fd, block);
                 if (rc != -EINTR || ++interrupted > MAX_INTERRUPTIONS) {
                     break;
                 }
