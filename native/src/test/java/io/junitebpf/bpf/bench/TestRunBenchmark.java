@@ -41,20 +41,25 @@ public final class TestRunBenchmark {
         List<Double> java = new ArrayList<>();
         List<Double> c = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
+        List<Double> ffm = new ArrayList<>();
         try (LoadedObject bpf = BpfObject.openFile(object).load()) {
             Program program = bpf.program("xdp_firewall");
             TestRun run = TestRun.data(packet);
             System.out.printf("test runs of xdp_firewall on a %d-byte packet, repeat = 1: %,d calls per round,"
                     + " %d rounds after warm-up%n", packet.length, calls, rounds);
+            RawLoop raw = new RawLoop(program.id(), packet);
             measure(program, run, calls); // warm-up: JIT
+            raw.measure(calls);
             for (int round = 0; round < rounds; round++) {
                 double cRate = cLoop(cLoop, object, calls);
                 double javaRate = measure(program, run, calls);
+                double ffmRate = raw.measure(calls);
                 c.add(cRate);
                 java.add(javaRate);
+                ffm.add(ffmRate);
                 ratios.add(javaRate / cRate);
-                System.out.printf("round %d  C %,12.0f calls/CPU-s   Java %,12.0f calls/CPU-s   ratio %.3f%n", round, cRate,
-                        javaRate, javaRate / cRate);
+                System.out.printf("round %d  C %,10.0f   Java API %,10.0f   bare FFM %,10.0f calls/CPU-s   API/C %.3f%n",
+                        round, cRate, javaRate, ffmRate, javaRate / cRate);
             }
         }
         perPacket(object);
@@ -62,6 +67,8 @@ public final class TestRunBenchmark {
         double javaMedian = median(java);
         System.out.printf("median C    %,12.0f calls/CPU-s (%.0f ns a call)%n", cMedian, 1e9 / cMedian);
         System.out.printf("median Java %,12.0f calls/CPU-s (%.0f ns a call)%n", javaMedian, 1e9 / javaMedian);
+        System.out.printf("median bare FFM in this JVM %,12.0f calls/CPU-s (%.0f ns a call): the JVM's share of the"
+                + " gap, the API's is the rest%n", median(ffm), 1e9 / median(ffm));
         System.out.printf("Java / C throughput ratio: %.3f of the medians, %.3f median of the rounds' ratios"
                 + " (goal >= 0.95)%n", javaMedian / cMedian, median(ratios));
     }
@@ -107,6 +114,71 @@ public final class TestRunBenchmark {
                             + " (CPU time)%n", (t1 - t0) / 1e3 / count, (t2 - t1) / 1e3 / count);
                 }
             }
+        }
+    }
+
+    /**
+     * The same call with no API around it: one downcall to bpf_prog_test_run_opts on preset native
+     * memory, to tell what the JVM costs from what Program.testRun adds.
+     */
+    private static final class RawLoop {
+        private final java.lang.invoke.MethodHandle run;
+        private final int fd;
+        private final java.lang.foreign.MemorySegment opts;
+        private final java.lang.foreign.MemorySegment in;
+        private final java.lang.foreign.MemorySegment out;
+
+        RawLoop(int programId, byte[] packet) throws IOException {
+            var linker = java.lang.foreign.Linker.nativeLinker();
+            var arena = java.lang.foreign.Arena.ofAuto();
+            run = linker.downcallHandle(java.lang.foreign.SymbolLookup.libraryLookup("libbpf.so.1", arena)
+                    .find("bpf_prog_test_run_opts").orElseThrow(), java.lang.foreign.FunctionDescriptor.of(
+                    java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT,
+                    java.lang.foreign.ValueLayout.ADDRESS));
+            fd = programFd(programId);
+            opts = arena.allocate(80, 8);
+            in = arena.allocate(packet.length);
+            in.copyFrom(java.lang.foreign.MemorySegment.ofArray(packet));
+            out = arena.allocate(packet.length + TestRun.DEFAULT_DATA_GROWTH);
+        }
+
+        double measure(int calls) {
+            long t0 = THREADS.getCurrentThreadCpuTime();
+            try {
+                for (int i = 0; i < calls; i++) {
+                    opts.fill((byte) 0);
+                    opts.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, 80);
+                    opts.set(java.lang.foreign.ValueLayout.ADDRESS, 8, in);
+                    opts.set(java.lang.foreign.ValueLayout.ADDRESS, 16, out);
+                    opts.set(java.lang.foreign.ValueLayout.JAVA_INT, 24, (int) in.byteSize());
+                    opts.set(java.lang.foreign.ValueLayout.JAVA_INT, 28, (int) out.byteSize());
+                    int rc = (int) run.invokeExact(fd, opts);
+                    if (rc != 0 || opts.get(java.lang.foreign.ValueLayout.JAVA_INT, 56) != 2) {
+                        throw new IllegalStateException("bare test run failed: " + rc);
+                    }
+                }
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+            return calls * 1e9 / (THREADS.getCurrentThreadCpuTime() - t0);
+        }
+
+        /** This process's fd of the program with that id (fdinfo names each bpf-prog fd's prog_id). */
+        private static int programFd(int programId) throws IOException {
+            try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fdinfo"))) {
+                for (Path info : fds.toList()) {
+                    String text;
+                    try {
+                        text = java.nio.file.Files.readString(info);
+                    } catch (IOException gone) {
+                        continue;
+                    }
+                    if (text.contains("prog_id:\t" + programId + "\n")) {
+                        return Integer.parseInt(info.getFileName().toString());
+                    }
+                }
+            }
+            throw new IllegalStateException("no fd of program id " + programId + " in /proc/self/fdinfo");
         }
     }
 
