@@ -197,7 +197,10 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
                 launched.process().release();
             }
         }
-        invocation.proceed();
+        TestScope scope = TestScope.current(context);
+        try (AutoCloseable observed = io.junitebpf.target.TargetProcess.observeLaunches(scope::addStarted)) {
+            invocation.proceed();
+        }
     }
 
     @Override
