@@ -209,7 +209,7 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
             // an honest limit of this kernel, found while running: skip with the reason
             throw new TestAbortedException("junit-ebpf: " + missing.getMessage(), missing);
         }
-        String diagnostics = Diagnostics.of(context);
+        String diagnostics = Diagnostics.of(context, failure.getMessage());
         if (diagnostics.isEmpty()) {
             throw failure;
         }
