@@ -57,6 +57,10 @@ final class EventBuffer<T> implements AutoCloseable {
     /** Ends waiting for their drain: the poll number after which they count, and what they say. */
     private final List<PendingEnd> pendingEnds = new ArrayList<>();
     private String ended;
+    /** The poller's own: what the current poll decoded, not yet in the log. */
+    private final List<T> decoded = new ArrayList<>();
+    private long decodeFailures;
+    private String pollDecodeError;
 
     private record PendingEnd(long afterPoll, String what, boolean abnormal) {
     }
@@ -108,14 +112,21 @@ final class EventBuffer<T> implements AutoCloseable {
                 // an end waits for this poll: do not block in epoll when the ring is empty
                 n = source.poll(draining ? Duration.ZERO : POLL_TIMEOUT, this::accept);
             } catch (RuntimeException e) {
-                if (!closed.get()) {
-                    pollerFailure = e;
+                lock.lock();
+                try {
+                    publishDecoded(); // what was read before the failure still counts
+                    if (!closed.get()) {
+                        pollerFailure = e;
+                    }
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
                 }
-                signal();
                 return;
             }
             lock.lock();
             try {
+                publishDecoded();
                 pollsCompleted = number;
                 boolean endsDrained = settleEnds();
                 if (n > 0 || endsDrained) {
@@ -127,32 +138,33 @@ final class EventBuffer<T> implements AutoCloseable {
         }
     }
 
+    /** Decodes on the poller thread, outside the lock; the batch is appended under it once per poll. */
     private void accept(java.nio.ByteBuffer record) {
-        Object event;
         try {
-            event = layout.decode(record);
-        } catch (RuntimeException e) { // a layout mismatch, or a record's own constructor check
-            lock.lock();
-            try {
-                received++;
-                undecodable++;
-                if (firstDecodeError == null) {
-                    firstDecodeError = e.getClass().getSimpleName() + ": " + e.getMessage();
-                }
-            } finally {
-                lock.unlock();
-            }
-            return;
-        }
-        lock.lock();
-        try {
-            received++;
             @SuppressWarnings("unchecked")
-            T typed = (T) event;
-            log.append(typed);
-        } finally {
-            lock.unlock();
+            T event = (T) layout.decode(record);
+            decoded.add(event);
+        } catch (RuntimeException e) { // a layout mismatch, or a record's own constructor check
+            decodeFailures++;
+            if (pollDecodeError == null) {
+                pollDecodeError = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
         }
+    }
+
+    /** Under the lock: moves one poll's decoded events and decode failures into the log and counters. */
+    private void publishDecoded() {
+        for (T event : decoded) {
+            log.append(event);
+        }
+        received += decoded.size() + decodeFailures;
+        undecodable += decodeFailures;
+        if (firstDecodeError == null) {
+            firstDecodeError = pollDecodeError;
+        }
+        decoded.clear();
+        decodeFailures = 0;
+        pollDecodeError = null;
     }
 
     /** Under the lock: moves drained ends into {@link #ended}; true when one was. */
