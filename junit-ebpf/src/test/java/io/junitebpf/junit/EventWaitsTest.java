@@ -74,6 +74,31 @@ class EventWaitsTest {
         }
     }
 
+    @EbpfTest(objects = "bpf/usdt.bpf.o")
+    static class ExaminedOnceTestCases {
+        @Test
+        @AttachUsdt(program = "func_usdt1", probe = "groupa:probe1")
+        void eachEventIsExaminedOnce(@Launch(args = {"--count", "40", "--interval", "10"}, release = true)
+                                     TargetProcess umark, @Events EventStream<UsdtEvent> events) {
+            java.util.List<UsdtEvent> examined = new java.util.ArrayList<>();
+            UsdtEvent thirtieth = events.awaitFirst("examined 30th", e -> {
+                examined.add(e);
+                return examined.size() == 30;
+            }, Duration.ofSeconds(20));
+            // a polling wait re-examines the whole buffer at every poll: the 30th call comes early, on an old event
+            assertThat(java.util.Set.copyOf(examined)).as("distinct events examined").hasSize(30);
+            assertThat(events.snapshot().indexOf(thirtieth)).isEqualTo(29);
+            assertThat(events.awaitCount(40, Duration.ofSeconds(20))).hasSize(40);
+        }
+    }
+
+    @Test
+    void aWaitExaminesEachEventOnceInArrivalOrder() {
+        EngineExecutionResults results = FailurePathsTest.run(ExaminedOnceTestCases.class, Map.of());
+        assertThat(FailurePathsTest.failures(results)).isEmpty();
+        assertThat(results.testEvents().succeeded().count()).isEqualTo(1);
+    }
+
     @Test
     void anySatisfyQuotesTheRequirementsOwnErrorThenTheEventsOnce() {
         List<String> messages = FailurePathsTest.failures(FailurePathsTest.run(RequirementTestCases.class,
