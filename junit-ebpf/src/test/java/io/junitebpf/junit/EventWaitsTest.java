@@ -92,6 +92,32 @@ class EventWaitsTest {
         }
     }
 
+    @EbpfTest(objects = "bpf/usdt.bpf.o")
+    static class BadInputTestCases {
+        @Test
+        void wrongCountsAndDurationsSayWhich(@Events EventStream<UsdtEvent> events) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> events.awaitExactly(-1, Duration.ZERO,
+                    Duration.ZERO)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative count -1");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> assertThat(events).hasExactly(1,
+                    Duration.ofMillis(-5))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("negative quiet period");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> events.awaitFirst("x", e -> true,
+                    Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("negative timeout");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> events.producedBy(null))
+                    .isInstanceOf(NullPointerException.class).hasMessageContaining("end");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> events.awaitFirstSatisfying("x", null,
+                    Duration.ZERO)).isInstanceOf(NullPointerException.class).hasMessageContaining("requirements");
+        }
+    }
+
+    @Test
+    void wrongInputToTheNewWaitsFailsClearly() {
+        EngineExecutionResults results = FailurePathsTest.run(BadInputTestCases.class, Map.of());
+        assertThat(FailurePathsTest.failures(results)).isEmpty();
+        assertThat(results.testEvents().succeeded().count()).isEqualTo(1);
+    }
+
     @Test
     void aWaitExaminesEachEventOnceInArrivalOrder() {
         EngineExecutionResults results = FailurePathsTest.run(ExaminedOnceTestCases.class, Map.of());
