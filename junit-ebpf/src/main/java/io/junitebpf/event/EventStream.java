@@ -125,7 +125,7 @@ public final class EventStream<T> implements AutoCloseable {
     /** Waits until an event matching {@code predicate} arrives and returns the first one. */
     public T awaitFirst(String what, Predicate<? super T> predicate, Duration timeout) {
         Objects.requireNonNull(predicate, "predicate");
-        return await("an event " + what, timeout, new Wait<>() {
+        return await("an event " + what, timeout, new EventWait<>() {
             @Override
             T examine(T event) {
                 return predicate.test(event) ? event : null;
@@ -140,7 +140,7 @@ public final class EventStream<T> implements AutoCloseable {
      */
     public T awaitFirstSatisfying(String what, Consumer<? super T> requirements, Duration timeout) {
         Objects.requireNonNull(requirements, "requirements");
-        return await("an event " + what, timeout, new Wait<>() {
+        return await("an event " + what, timeout, new EventWait<>() {
             private long examined;
             private AssertionError last;
 
@@ -169,7 +169,7 @@ public final class EventStream<T> implements AutoCloseable {
     public List<T> awaitCount(int count, Duration timeout) {
         requireCount(count);
         List<T> seen = new ArrayList<>();
-        return await(count + " events", timeout, new Wait<>() {
+        return await(count + " events", timeout, new EventWait<>() {
             @Override
             List<T> examine(T event) {
                 seen.add(event);
@@ -201,7 +201,7 @@ public final class EventStream<T> implements AutoCloseable {
         requireCount(count);
         requireDuration(quiet, "quiet period");
         List<T> seen = new ArrayList<>();
-        return await("exactly " + count + " events", timeout, new Wait<>() {
+        return await("exactly " + count + " events", timeout, new EventWait<>() {
             /** When the count was reached; for 0, from the start. */
             private long reachedAt = System.nanoTime();
 
@@ -251,7 +251,7 @@ public final class EventStream<T> implements AutoCloseable {
         Objects.requireNonNull(condition, "condition");
         List<T> seen = new ArrayList<>();
         List<T> view = java.util.Collections.unmodifiableList(seen);
-        await(what, timeout, new Wait<Boolean>() {
+        await(what, timeout, new EventWait<T, Boolean>() {
             @Override
             Boolean examine(T event) {
                 seen.add(event);
@@ -307,39 +307,7 @@ public final class EventStream<T> implements AutoCloseable {
         return text.toString();
     }
 
-    /**
-     * One wait's logic: fed only the events of this view it has not seen, in order; each
-     * method returns the wait's result once it succeeded, else null.
-     */
-    private abstract class Wait<R> {
-        abstract R examine(T event);
-
-        /** When to wake without news (System.nanoTime). */
-        long wakeAt(long timeoutAt) {
-            return timeoutAt;
-        }
-
-        /** After each wake, with the batch examined. */
-        R atWake(long now) {
-            return null;
-        }
-
-        /** The producers ended and their records were read. */
-        R atEnd() {
-            return null;
-        }
-
-        R atTimeout() {
-            return null;
-        }
-
-        /** What the wait saw, for its failure message. */
-        String progress() {
-            return "";
-        }
-    }
-
-    private <R> R await(String what, Duration timeout, Wait<R> wait) {
+    private <R> R await(String what, Duration timeout, EventWait<T, R> wait) {
         requireDuration(timeout, "timeout");
         buffer.rethrowPollerFailure();
         long timeoutAt = EventBuffer.deadline(timeout);
@@ -396,7 +364,7 @@ public final class EventStream<T> implements AutoCloseable {
         }
     }
 
-    private AssertionError stopped(String what, String why, Wait<?> wait) {
+    private AssertionError stopped(String what, String why, EventWait<T, ?> wait) {
         return new AssertionError("Stopped waiting for " + what + ": " + why + "." + wait.progress() + "\n"
                 + describeRecent());
     }
