@@ -40,6 +40,8 @@ public @interface EbpfTest {
     /**
      * Whether to check after each test that every program, link, ring buffer and
      * target process it created is gone (also via {@value EbpfConfig#STRICT_PROPERTY_NAME}).
+     * Target processes are the {@link Launch} ones and those the test method started itself with
+     * {@code TargetProcess.launch} on its thread or a thread it started; the check kills the latter.
      */
     Strictness strict() default Strictness.DEFAULT;
 
