@@ -1,5 +1,7 @@
+# shellcheck shell=bash
 # Shared helpers for scripts/*. Source it; do not run it.
 
+# shellcheck disable=SC2034 # read by the scripts that source this file
 JUNIT_EBPF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
