@@ -1,4 +1,4 @@
-package io.junitebpf.container;
+package io.junitebpf.remote;
 
 import io.junitebpf.junit.spi.TestOutcome.Status;
 import io.junitebpf.junit.spi.TestRequest;
@@ -20,41 +20,41 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The container side of the protocol: runs one test method through the JUnit Platform launcher and writes
- * what happened to a response file. Usage: {@code ContainerTestMain REQUEST_FILE RESPONSE_FILE}.
+ * The remote side of the protocol (in a container or a VM): runs one test method through the JUnit Platform launcher and writes
+ * what happened to a response file. Usage: {@code RemoteTestMain REQUEST_FILE RESPONSE_FILE}.
  *
  * <p>It runs with {@value io.junitebpf.junit.EbpfConfig#RUNTIME_PROPERTY_NAME}=in-process, so the extension loads BPF here
- * instead of asking for another container. Exit code 0 means a response was written, whatever the test did.
+ * instead of asking for another remote runtime. Exit code 0 means a response was written, whatever the test did.
  */
-final class ContainerTestMain {
+public final class RemoteTestMain {
 
-    private ContainerTestMain() {
+    private RemoteTestMain() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            System.err.println("usage: ContainerTestMain REQUEST_FILE RESPONSE_FILE");
+            System.err.println("usage: RemoteTestMain REQUEST_FILE RESPONSE_FILE");
             System.exit(2);
         }
         TestRequest request = Exchange.read(Path.of(args[0]));
         Outcome outcome = run(request);
-        ContainerTestResult.write(Path.of(args[1]), outcome.status, outcome.failure.map(ContainerTestResult.Failure::of),
-                outcome.reportEntries);
+        outcome.write(Path.of(args[1]));
         System.out.flush();
         System.err.flush();
         // test code may leave non-daemon threads behind (target pumps, executors): the answer is written, leave
         System.exit(0);
     }
 
-    static Outcome run(TestRequest request) {
+    /** Runs {@code request} in this JVM through the JUnit Platform launcher. */
+    public static Outcome run(TestRequest request) {
         Outcome outcome = new Outcome();
         Launcher launcher = LauncherFactory.create();
         launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selector(request)).build(), outcome);
         if (!outcome.testFinished && outcome.status == Status.SUCCESSFUL) {
             outcome.status = Status.FAILED;
-            outcome.failure = Optional.of(new ContainerException("container runtime: no test matched "
+            outcome.failure = Optional.of(new IllegalStateException("remote runtime: no test matched "
                     + request.displayName() + request.uniqueId().map(id -> " / " + id).orElse("")
-                    + " in the container (is the container's class path the host's?)", null));
+                    + " on the remote side (is its class path the test JVM's?)"));
         }
         return outcome;
     }
@@ -70,7 +70,7 @@ final class ContainerTestMain {
     }
 
     /** Collects the test's outcome; a failing class-level callback counts against the test. */
-    static final class Outcome implements TestExecutionListener {
+    public static final class Outcome implements TestExecutionListener {
         Status status = Status.SUCCESSFUL;
         Optional<Throwable> failure = Optional.empty();
         final List<Map<String, String>> reportEntries = new ArrayList<>();
@@ -95,7 +95,7 @@ final class ContainerTestMain {
                 testFinished = true;
                 if (status == Status.SUCCESSFUL) {
                     status = Status.ABORTED;
-                    failure = Optional.of(new org.opentest4j.TestAbortedException("skipped in the container: " + reason));
+                    failure = Optional.of(new org.opentest4j.TestAbortedException("skipped on the remote side: " + reason));
                 }
             }
         }
@@ -103,6 +103,11 @@ final class ContainerTestMain {
         @Override
         public void reportingEntryPublished(TestIdentifier id, ReportEntry entry) {
             reportEntries.add(entry.getKeyValuePairs());
+        }
+
+        /** Writes this outcome as the response file {@code file} ({@link RemoteTestResult#write}). */
+        public void write(Path file) throws java.io.IOException {
+            RemoteTestResult.write(file, status, failure.map(RemoteTestResult.Failure::of), reportEntries);
         }
     }
 }
