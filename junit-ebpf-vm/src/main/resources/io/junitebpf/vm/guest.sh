@@ -177,6 +177,13 @@ config_btf() {
 prepare_guest() {  # prepare_guest 5.10|6.1|6.12|latest: prints the guest directory
   local k=$1 pkg gdir tmp ver root
   [[ -n "${GUEST_SUITES[$k]:-}" ]] || die "unknown kernel '$k' (known: 5.10 6.1 6.12 latest, or the path of a kernel image)"
+  # which package a name means is looked up at most once a day, as the package lists are refreshed: the
+  # lookup reads the lists of four suites (about 15 s on a busy 2-core machine)
+  local resolved="$CACHE_DIR/resolved/$k"
+  if [[ -f "$resolved" && -z "$(find "$resolved" -mmin +1440 2>/dev/null)" ]]; then
+    gdir=$(cat "$resolved")
+    if [[ -f "$gdir/ready" ]]; then build_initramfs "$gdir"; echo "$gdir"; return 0; fi
+  fi
   apt_setup
   pkg=$(kernel_package "$k")
   [[ -n "$pkg" ]] || die "no linux-image package for $k in Debian ${GUEST_SUITES[$k]}"
@@ -208,6 +215,8 @@ prepare_guest() {  # prepare_guest 5.10|6.1|6.12|latest: prints the guest direct
     touch "$gdir/ready"
   fi
   build_initramfs "$gdir"
+  mkdir -p "$CACHE_DIR/resolved"
+  echo "$gdir" > "$resolved"
   echo "$gdir"
 }
 
