@@ -180,7 +180,6 @@ final class Guest implements AutoCloseable {
         if (accel.accel().equals("tcg")) {
             jvm.add("-XX:TieredStopAtLevel=1");  // C2's code is expensive to translate under TCG
         }
-        jvm.add("-Xshare:auto");
         jvm.add("-Djava.io.tmpdir=/tmp");
         jvm.add("-D" + EbpfConfig.RUNTIME_PROPERTY_NAME + "=in-process");
         jvm.add("-D" + EbpfConfig.KERNEL_PROPERTY_NAME + "=host");
@@ -194,6 +193,8 @@ final class Guest implements AutoCloseable {
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.equals("-ea")
                         || a.equals("-enableassertions"))
                 .forEach(jvm::add);
+        // no AppCDS archive: CDS refuses class paths with directories (target/classes), which test runs have
+        jvm.add("-Xshare:auto");
         jvm.add("-cp");
         jvm.add(String.join(":", guestClassPath(dir).stream().map(Path::toString).toList()));
         jvm.add(GuestTestServer.class.getName());

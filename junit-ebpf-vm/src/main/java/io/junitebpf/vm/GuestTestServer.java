@@ -40,7 +40,7 @@ final class GuestTestServer {
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
-        LauncherFactory.create();  // load the launcher and engines before the first test, not in its time
+        warmUp();  // load the launcher and engines before the first test, not in its time
         Path partial = dir.resolve("ready.partial");
         Files.writeString(partial, System.getProperty("os.version") + "\n");
         Files.move(partial, dir.resolve("ready"), StandardCopyOption.ATOMIC_MOVE);
@@ -66,6 +66,13 @@ final class GuestTestServer {
                 System.setErr(err);
             }
         }
+    }
+
+    /** Loads what every test needs: the launcher, the engines, their discovery. */
+    private static void warmUp() {
+        LauncherFactory.create().discover(org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request()
+                .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(GuestTestServer.class))
+                .build());
     }
 
     private static void answer(Path request, Path response) throws IOException {

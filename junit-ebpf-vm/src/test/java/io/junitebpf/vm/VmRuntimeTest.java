@@ -66,6 +66,16 @@ class VmRuntimeTest {
         }
     }
 
+    /** A class that pins its kernel; it reuses the guest of the classes above. */
+    @EbpfTest(kernel = "6.1")
+    static class PinnedTestCases {
+
+        @Test
+        void reportsItsKernel(TestReporter reporter) {
+            reporter.publishEntry("kernel", System.getProperty("os.version"));
+        }
+    }
+
     @Test
     void testsRunOnTheRequestedKernelAndReportIt() {
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
@@ -83,6 +93,11 @@ class VmRuntimeTest {
                 .allSatisfy(w -> assertThat(w).isEqualTo("vm: Linux " + guestKernels.getFirst() + " (tcg)"));
         assertThat(entries(results, EbpfConfig.RUNTIME_PROPERTY_NAME))
                 .allSatisfy(r -> assertThat(r).isEqualTo("vm: junit.ebpf.kernel=6.1"));
+
+        EngineExecutionResults pinned = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(PinnedTestCases.class)).execute();
+        pinned.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        assertThat(entries(pinned, "kernel")).containsExactly(guestKernels.getFirst());
     }
 
     @Test
