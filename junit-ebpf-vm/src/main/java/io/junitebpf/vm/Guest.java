@@ -135,6 +135,7 @@ final class Guest implements AutoCloseable {
         long started = System.nanoTime();
         try {
             Path runs = Files.createDirectories(config.cache().resolve("run"));
+            removeOrphans(runs);
             exchange = Files.createTempDirectory(runs, "guest-" + ProcessHandle.current().pid() + "-").toRealPath();
             Files.createDirectories(exchange.resolve("guest"));
             writeRunScript(exchange.resolve("guest"));
@@ -171,6 +172,21 @@ final class Guest implements AutoCloseable {
         description = "vm: Linux " + read(exchange.resolve("release")).strip() + " (" + accel.accel() + ")";
         LOG.log(System.Logger.Level.INFO, "vm runtime: {0} ready for tests {1} ms after QEMU started ({2})",
                 description, (System.nanoTime() - started) / 1_000_000, exchange);
+    }
+
+    /** Exchange directories of test JVMs that were killed (their guests stopped themselves: guest.sh boot). */
+    private static void removeOrphans(Path runs) {
+        try (Stream<Path> dirs = Files.list(runs)) {
+            for (Path dir : dirs.toList()) {
+                String[] parts = dir.getFileName().toString().split("-");
+                if (parts.length >= 3 && parts[0].equals("guest") && parts[1].matches("\\d+")
+                        && ProcessHandle.of(Long.parseLong(parts[1])).isEmpty()) {
+                    deleteTree(dir);
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "vm runtime: cannot list " + runs + ": " + e);
+        }
     }
 
     /** guest-init runs guest/run.sh with bash in the guest's view of the host root. */
