@@ -20,7 +20,7 @@ final class Guests {
     private static final System.Logger LOG = System.getLogger(Guests.class.getName());
     private static final Map<String, Prepared> PREPARED = new ConcurrentHashMap<>();
     private static final Map<String, Guest> RUNNING = new ConcurrentHashMap<>();
-    private static AccelChoice accel;
+    private static final Map<VmConfig.Accel, AccelChoice> ACCEL = new ConcurrentHashMap<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.values().parallelStream().forEach(Guest::close),
@@ -38,9 +38,21 @@ final class Guests {
     private Guests() {
     }
 
-    /** Why tests cannot run on the configured kernel (download failed, no BTF, no QEMU), or empty. */
+    /**
+     * Why tests cannot run on the configured kernel (download failed, no BTF, no QEMU, the requested accelerator
+     * does not work), or empty.
+     */
     static Optional<String> problem(VmConfig config) {
-        return prepare(config).problem();
+        Prepared prepared = prepare(config);
+        if (prepared.dir().isEmpty()) {
+            return prepared.problem();
+        }
+        try {
+            accel(config, prepared.dir().get());
+            return Optional.empty();
+        } catch (VmException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** The running (or to be booted) guest for the configured kernel. */
@@ -93,22 +105,28 @@ final class Guests {
         });
     }
 
-    /** The accelerator, chosen once per JVM with the first prepared guest (accel.sh boots it once under KVM). */
+    /**
+     * The accelerator, chosen once per JVM and request with the first prepared guest (accel.sh boots it once under
+     * KVM) and logged; a request that cannot be met (kvm without a working KVM) throws every time.
+     */
     private static synchronized AccelChoice accel(VmConfig config, Path guestDir) {
-        if (accel == null) {
-            String request = config.accel().name().toLowerCase(java.util.Locale.ROOT);
-            GuestScripts.Result result = GuestScripts.in(config.cache()).run(
-                    List.of("accel", request, guestDir.toString()), config.bootTimeout());
-            List<String> lines = result.stdout().strip().lines().toList();
-            if (result.exitCode() != 0 || lines.size() < 2) {
-                throw new VmException("vm runtime: " + VmConfig.ACCEL_PROPERTY_NAME + "=" + request + ": "
-                        + (lines.size() >= 2 ? lines.get(1) : result.tail()), null);
-            }
-            String[] accelCpu = lines.getFirst().split(" ");
-            accel = new AccelChoice(accelCpu[0], accelCpu[1], lines.get(1));
-            LOG.log(System.Logger.Level.INFO, "vm runtime: accelerator {0} ({1})", accel.accel(), accel.reason());
+        AccelChoice known = ACCEL.get(config.accel());
+        if (known != null) {
+            return known;
         }
-        return accel;
+        String request = config.accel().name().toLowerCase(java.util.Locale.ROOT);
+        GuestScripts.Result result = GuestScripts.in(config.cache()).run(
+                List.of("accel", request, guestDir.toString()), config.bootTimeout());
+        List<String> lines = result.stdout().strip().lines().toList();
+        if (result.exitCode() != 0 || lines.size() < 2) {
+            throw new VmException("vm runtime: " + VmConfig.ACCEL_PROPERTY_NAME + "=" + request + " cannot be met: "
+                    + (lines.size() >= 2 ? lines.get(1) : result.tail()), null);
+        }
+        String[] accelCpu = lines.getFirst().split(" ");
+        AccelChoice choice = new AccelChoice(accelCpu[0], accelCpu[1], lines.get(1));
+        LOG.log(System.Logger.Level.INFO, "vm runtime: accelerator {0} ({1})", choice.accel(), choice.reason());
+        ACCEL.put(config.accel(), choice);
+        return choice;
     }
 
     private static Prepared failed(String problem) {

@@ -24,6 +24,7 @@ import java.util.Map;
 
 import static io.junitebpf.junit.EbpfAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
@@ -125,6 +126,16 @@ class VmRuntimeTest {
 
         assertThat(classFailure(results))
                 .contains("cannot prepare kernel " + image, "cannot find an uncompressed or xz/zstd/gzip-compressed ELF kernel");
+    }
+
+    @Test
+    void kvmRequestedWhereThereIsNoneFailsBeforeAnythingBoots() {
+        assumeFalse(Files.exists(Path.of("/dev/kvm")), "this machine has a /dev/kvm: accel-test covers that case");
+
+        EngineExecutionResults results = run(Map.of(EbpfConfig.KERNEL_PROPERTY_NAME, "6.1",
+                VmConfig.ACCEL_PROPERTY_NAME, "kvm"));
+
+        assertThat(classFailure(results)).contains("junit.ebpf.vm.accel=kvm cannot be met: no /dev/kvm");
     }
 
     private static EngineExecutionResults run(Map<String, String> parameters) {
