@@ -54,6 +54,13 @@ public @interface EbpfTest {
     Runtime runtime() default Runtime.DEFAULT;
 
     /**
+     * The kernel to run the tests on, in a VM ({@code io.junitebpf:junit-ebpf-vm} on the test class path): "5.10",
+     * "6.1", "6.12", "latest" or the path of a kernel image; empty (or "host") runs them as {@link #runtime()} says.
+     * {@value EbpfConfig#KERNEL_PROPERTY_NAME} (property or JUNIT_EBPF_KERNEL) beats it.
+     */
+    String kernel() default "";
+
+    /**
      * Where tests run; also the values of {@value EbpfConfig#RUNTIME_PROPERTY_NAME}
      * in lower case with '-' ("never-container"). The annotation beats the property
      * and the environment.
