@@ -11,6 +11,8 @@ import java.lang.annotation.Target;
  * Attaches a program as a uprobe or uretprobe before the test body runs. The
  * function is located by symbol, or — with {@link #byOffset()} — by the file
  * offset junit-ebpf computes from the ELF (the seed's get_elf_func_offset).
+ * {@link #binary()} says where the function lives, {@link #process()} which
+ * process the probe is limited to, as for {@link AttachUsdt}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -9,8 +9,10 @@ import java.lang.annotation.Target;
 
 /**
  * Attaches a program to a USDT probe before the test body runs
- * ({@code bpf_program__attach_usdt}). With {@code target = "umark"} and a
- * launched umark, the attachment is limited to that process.
+ * ({@code bpf_program__attach_usdt}). {@link #binary()} says where the probe
+ * lives, {@link #process()} which process it is limited to: a probe in a shared
+ * library of a launched target is {@code binary = "libjvm.so", process = "jvm"}.
+ * Without either, a launched umark is probed, as the deprecated {@link #target()} says.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
