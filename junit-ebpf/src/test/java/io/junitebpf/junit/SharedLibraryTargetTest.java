@@ -48,6 +48,17 @@ class SharedLibraryTargetTest {
     }
 
     @Test
+    @AttachUprobe(program = "func_uprobe1", function = "main", binary = "greeter", process = AttachUprobe.ALL_PROCESSES,
+            object = "bpf/uprobe.bpf.o")
+    void aLaunchedTargetsExecutableProbedInEveryProcess(
+            @Launch(value = "greeter", source = "targets/greeter.c", libraries = "targets/greet.c", args = {"1", "x"},
+                    release = true) TargetProcess greeter,
+            @Events(object = "bpf/uprobe.bpf.o") EventStream<UprobeEvent> events) {
+        // not limited to the pid (other tests' greeters may fire too): the first argument of main is argc
+        assertThat(events.fromProcess(greeter.pid())).anySatisfy(e -> assertThat(e.x()).isEqualTo(3));
+    }
+
+    @Test
     @AttachUsdt(program = "func_usdt1", probe = "greetlib:greet", binary = "libgreet.so", process = "made")
     void aFactoryMakesTheTargetInCode(@Launch(value = "made", factory = Greeter.class, args = "4", release = true)
                                       TargetProcess made,

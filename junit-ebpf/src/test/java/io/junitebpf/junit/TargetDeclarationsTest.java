@@ -42,6 +42,17 @@ class TargetDeclarationsTest {
         }
 
         @Test
+        @AttachUsdt(program = "func_usdt1", probe = "greetlib:greet", process = AttachUsdt.ALL_PROCESSES)
+        void allProcessesWithoutBinary(@Launch TargetProcess umark) {
+        }
+
+        @Test
+        @AttachUsdt(program = "func_usdt1", probe = "greetlib:greet", binary = "libgreet.so",
+                process = AttachUsdt.ALL_PROCESSES)
+        void libraryNameWithoutProcess() {
+        }
+
+        @Test
         void noPublicConstructor(@Launch(value = "x", factory = Hidden.class) TargetProcess target) {
         }
 
@@ -89,7 +100,7 @@ class TargetDeclarationsTest {
     @Test
     void badTargetsAndAttachmentsFailNamingTheCause() {
         List<String> messages = failures(run(BadTargetTestCases.class, Map.of()));
-        assertThat(messages).hasSize(9);
+        assertThat(messages).hasSize(11);
         assertThat(messages).anySatisfy(m -> assertThat(m).contains("@AttachUsdt", "libnope.so", "not found",
                 "looked in", "DT_NEEDED", "installation root"));
         assertThat(messages).anySatisfy(m -> assertThat(m).contains("greetlib:gret", "libgreet.so",
@@ -103,5 +114,8 @@ class TargetDeclarationsTest {
         assertThat(messages).anySatisfy(m -> assertThat(m).contains("@Launch(\"umark\")", "'GREET_VALUE'",
                 "NAME=VALUE"));
         assertThat(messages).anySatisfy(m -> assertThat(m).contains("libraries need a source()"));
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains("process \"*\" needs a binary"));
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains("'libgreet.so' is a library name",
+                "name one with process", "absolute path"));
     }
 }
