@@ -33,6 +33,37 @@ class SharedLibrariesTest {
                 .isRegularFile();
     }
 
+    /** Builds and runs the greeter in a JVM of its own, whose working directory the test chooses. */
+    public static final class BuildAndRun {
+        public static void main(String[] args) {
+            NativeBuild build = NativeBuild.ofResource("greeter", "targets/greeter.c", List.of("-O2", "-g"))
+                    .withLibraryResource("targets/greet.c");
+            try (TargetProcess greeter = Target.of(build.executable()).withArguments(List.of("1"))
+                    .withEnvironment("GREET_VALUE", "9").withGate(TargetProcess.Gate.NONE).launch()) {
+                greeter.waitFor(Duration.ofSeconds(10));
+                System.out.println(build.executable() + " " + greeter.stdout());
+            }
+        }
+    }
+
+    @Test
+    void aJvmElsewhereWithARelativeCacheBuildsATargetThatRunsFromAnywhere(@TempDir Path cwd, @TempDir Path other)
+            throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process jvm = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "-D" + NativeBuild.CACHE_PROPERTY + "=relative-cache", BuildAndRun.class.getName())
+                .directory(cwd.toFile()).redirectErrorStream(true).start();
+        String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(jvm.waitFor()).as(output).isZero();
+        assertThat(output).startsWith(cwd.resolve("relative-cache").toString()).endsWith("[greeter value 9 sum 10]");
+        // the executable of that build, run from yet another directory, still finds its library
+        Path built = Path.of(output.substring(0, output.indexOf(' ')));
+        Process again = new ProcessBuilder(built.toString(), "1").directory(other.toFile()).start();
+        assertThat(new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("greeter value 1 sum 2\n");
+        assertThat(again.waitFor()).isZero();
+    }
+
     @Test
     void theEnvironmentReachesALaunchedTarget() {
         Target target = Target.of(GREETER.executable()).withArguments(List.of("1"))
