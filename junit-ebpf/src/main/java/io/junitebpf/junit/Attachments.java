@@ -4,6 +4,7 @@ import io.junitebpf.bpf.LoadedObject;
 import io.junitebpf.bpf.Program;
 import io.junitebpf.bpf.Uprobe;
 import io.junitebpf.bpf.Usdt;
+import io.junitebpf.elf.ElfException;
 import io.junitebpf.elf.ElfFile;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -54,26 +55,37 @@ final class Attachments {
         if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
             throw new ExtensionConfigurationException(where + ": probe must be \"provider:name\"");
         }
-        Path binary = Targets.binary(context, a.target(), where);
-        Usdt usdt = Usdt.of(binary, parts[0], parts[1]);
-        int pid = Targets.pid(context, a.target());
+        Targets.Site site = Targets.site(context, a.binary(), a.process(), a.target(), where);
+        try {
+            ElfFile.read(site.binary()).usdtProbe(parts[0], parts[1]);
+        } catch (ElfException e) {
+            throw new ExtensionConfigurationException(where + ": " + e.getMessage(), e);
+        }
+        Usdt usdt = Usdt.of(site.binary(), parts[0], parts[1]);
+        int pid = site.pid();
         Program program = program(context, a.object(), a.program(), where);
-        Targets.explainDeath(context, a.target(), where,
+        Targets.explainDeath(context, site.process(), where,
                 () -> own(context, program.attachUsdt(pid > 0 ? usdt.withPid(pid) : usdt)));
     }
 
     private static void uprobe(ExtensionContext context, AttachUprobe a) {
         String where = "@AttachUprobe(program = \"" + a.program() + "\", function = \"" + a.function() + "\")";
-        Path binary = Targets.binary(context, a.target(), where);
-        Uprobe probe = a.byOffset() ? Uprobe.offset(binary, ElfFile.read(binary).fileOffset(a.function()))
-                : Uprobe.function(binary, a.function());
+        Targets.Site site = Targets.site(context, a.binary(), a.process(), a.target(), where);
+        Path binary = site.binary();
+        long offset;
+        try {
+            offset = ElfFile.read(binary).fileOffset(a.function());
+        } catch (ElfException e) {
+            throw new ExtensionConfigurationException(where + ": " + e.getMessage(), e);
+        }
+        Uprobe probe = a.byOffset() ? Uprobe.offset(binary, offset) : Uprobe.function(binary, a.function());
         if (a.retprobe()) {
             probe = probe.returning();
         }
-        int pid = Targets.pid(context, a.target());
+        int pid = site.pid();
         Program program = program(context, a.object(), a.program(), where);
         Uprobe target = pid > 0 ? probe.withPid(pid) : probe;
-        Targets.explainDeath(context, a.target(), where, () -> own(context, program.attachUprobe(target)));
+        Targets.explainDeath(context, site.process(), where, () -> own(context, program.attachUprobe(target)));
     }
 
     private static void tracepoint(ExtensionContext context, AttachTracepoint a) {

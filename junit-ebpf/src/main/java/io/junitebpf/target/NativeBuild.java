@@ -37,11 +37,17 @@ public final class NativeBuild {
     private final String name;
     private final byte[] source;
     private final List<String> flags;
+    private final List<Library> libraries;
 
-    private NativeBuild(String name, byte[] source, List<String> flags) {
+    /** A shared library the executable links against: {@code lib<name>.so} built from {@code source}. */
+    private record Library(String name, byte[] source) {
+    }
+
+    private NativeBuild(String name, byte[] source, List<String> flags, List<Library> libraries) {
         this.name = name;
         this.source = source;
         this.flags = flags;
+        this.libraries = libraries;
     }
 
     /**
@@ -60,27 +66,72 @@ public final class NativeBuild {
         if (source.length == 0) {
             throw new IllegalArgumentException("native target " + name + ": empty C source");
         }
-        return new NativeBuild(name, source.clone(), List.copyOf(flags));
+        return new NativeBuild(name, source.clone(), List.copyOf(flags), List.of());
     }
 
     /** A build of a classpath resource holding C source. */
     public static NativeBuild ofResource(String name, String resource, List<String> flags) {
+        return of(name, read(name, resource), flags);
+    }
+
+    /**
+     * This build plus a shared library {@code lib<library>.so} compiled from {@code source}
+     * ({@code -shared -fPIC} and this build's flags) that the executable links against. The
+     * library lies next to the executable in the cache and the executable's RUNPATH names that
+     * directory by its absolute path, so the loader finds it whatever the working directory.
+     */
+    public NativeBuild withLibrary(String library, byte[] source) {
+        Objects.requireNonNull(library, "library");
+        Objects.requireNonNull(source, "source");
+        if (!library.matches("[A-Za-z0-9_+-][A-Za-z0-9_.+-]*")) {
+            throw new IllegalArgumentException("native target " + name + ": invalid library name '" + library
+                    + "' (give the name without lib prefix and .so, e.g. \"greet\" for libgreet.so)");
+        }
+        if (source.length == 0) {
+            throw new IllegalArgumentException("native target " + name + ": empty C source of library " + library);
+        }
+        List<Library> all = new ArrayList<>(libraries);
+        all.add(new Library(library, source.clone()));
+        return new NativeBuild(name, this.source, flags, List.copyOf(all));
+    }
+
+    /**
+     * {@link #withLibrary(String, byte[])} from a classpath resource; the library is named
+     * after the file: {@code targets/greet.c} becomes {@code libgreet.so}, as does {@code libgreet.c}.
+     */
+    public NativeBuild withLibraryResource(String resource) {
+        String file = resource.substring(resource.lastIndexOf('/') + 1);
+        String base = file.endsWith(".c") ? file.substring(0, file.length() - 2) : file;
+        String library = base.startsWith("lib") && base.length() > 3 ? base.substring(3) : base;
+        return withLibrary(library, read(name, resource));
+    }
+
+    private static byte[] read(String name, String resource) {
         String path = resource.startsWith("/") ? resource.substring(1) : resource;
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try (var in = (loader != null ? loader : NativeBuild.class.getClassLoader()).getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalArgumentException("native target " + name + ": no classpath resource " + resource);
             }
-            return of(name, in.readAllBytes(), flags);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("native target " + name + ": cannot read " + resource, e);
         }
     }
 
+    /** A shared library of this build ({@code lib<library>.so} in the executable's cache directory). */
+    public Path library(String library) {
+        if (libraries.stream().noneMatch(l -> l.name().equals(library))) {
+            throw new IllegalArgumentException("native target " + name + ": no library " + library + " (it has: "
+                    + libraries.stream().map(Library::name).toList() + ")");
+        }
+        return executable().resolveSibling("lib" + library + ".so");
+    }
+
     /** The compiled executable, built now unless the cache already holds it. */
     public Path executable() {
         String compiler = System.getProperty(COMPILER_PROPERTY, "cc");
-        Path dir = cacheRoot().resolve(name + "-" + key(compiler));
+        Path dir = cacheRoot().toAbsolutePath().resolve(name + "-" + key(compiler));
         Path binary = dir.resolve(name);
         if (Files.isExecutable(binary)) {
             return binary;
@@ -89,9 +140,22 @@ public final class NativeBuild {
             Files.createDirectories(dir.getParent());
             Path work = Files.createTempDirectory(dir.getParent(), name + "-build-");
             try {
+                List<String> link = new ArrayList<>();
+                for (Library library : libraries) {
+                    Path libSrc = work.resolve("lib" + library.name() + ".c");
+                    Files.write(libSrc, library.source());
+                    compile(compiler, work, List.of("-shared", "-fPIC"), libSrc,
+                            work.resolve("lib" + library.name() + ".so"), List.of());
+                    link.add("-l" + library.name());
+                }
+                if (!libraries.isEmpty()) {
+                    // -L finds the libraries now (in the build directory); RUNPATH finds them at run
+                    // time, in the directory the build is moved to: absolute, never the JVM's cwd
+                    link.addAll(0, List.of("-L" + work, "-Wl,-rpath," + dir.toAbsolutePath()));
+                }
                 Path src = work.resolve(name + ".c");
                 Files.write(src, source);
-                compile(compiler, src, work.resolve(name));
+                compile(compiler, work, List.of(), src, work.resolve(name), link);
                 try {
                     Files.move(work, dir, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException e) {
@@ -110,14 +174,18 @@ public final class NativeBuild {
         }
     }
 
-    private void compile(String compiler, Path src, Path out) throws IOException {
+    /** Runs in the build directory, so relative paths in the flags never depend on the JVM's cwd. */
+    private void compile(String compiler, Path work, List<String> extra, Path src, Path out, List<String> link)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(compiler);
         command.addAll(flags);
+        command.addAll(extra);
         command.addAll(List.of("-o", out.toString(), src.toString()));
+        command.addAll(link);
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new TargetException("build native target " + name + ": cannot run " + compiler
                     + " (install a C compiler, e.g. apt-get install gcc, or set -D" + COMPILER_PROPERTY + ")", e);
@@ -144,6 +212,10 @@ public final class NativeBuild {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update(source);
+            for (Library library : libraries) {
+                digest.update(("\0lib:" + library.name() + "\0").getBytes(StandardCharsets.UTF_8));
+                digest.update(library.source());
+            }
             digest.update((compiler + "\0" + String.join("\0", flags)).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest.digest(), 0, 8);
         } catch (NoSuchAlgorithmException e) {

@@ -73,7 +73,17 @@ public final class TargetProcess implements AutoCloseable {
      * With {@link Gate#STOPPED} this returns once the process is stopped.
      */
     public static TargetProcess launch(Path executable, List<String> arguments, Gate gate) {
+        return launch(executable, arguments, java.util.Map.of(), gate);
+    }
+
+    /**
+     * Launches {@code executable} with {@code arguments} and the JVM's environment plus
+     * {@code environment} (which wins), held at {@code gate}.
+     */
+    public static TargetProcess launch(Path executable, List<String> arguments,
+                                       java.util.Map<String, String> environment, Gate gate) {
         Objects.requireNonNull(executable, "executable");
+        Objects.requireNonNull(environment, "environment");
         Objects.requireNonNull(gate, "gate");
         if (!Files.isRegularFile(executable) || !Files.isExecutable(executable)) {
             throw new TargetException("launch " + executable + ": " + (Files.exists(executable)
@@ -87,7 +97,9 @@ public final class TargetProcess implements AutoCloseable {
         command.addAll(arguments);
         Process process;
         try {
-            process = new ProcessBuilder(command).start();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new TargetException("launch " + executable + ": " + e.getMessage(), e);
         }
