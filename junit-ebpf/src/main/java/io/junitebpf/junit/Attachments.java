@@ -1,6 +1,7 @@
 package io.junitebpf.junit;
 
 import io.junitebpf.bpf.LoadedObject;
+import io.junitebpf.bpf.Kprobe;
 import io.junitebpf.bpf.Program;
 import io.junitebpf.bpf.Uprobe;
 import io.junitebpf.bpf.Usdt;
@@ -40,8 +41,8 @@ final class Attachments {
             }
             for (AttachKprobe a : AnnotationSupport.findRepeatableAnnotations(element, AttachKprobe.class)) {
                 Program program = program(context, a.object(), a.program(), "@AttachKprobe");
-                own(context, a.syscall() ? program.attachKsyscall(a.function(), a.retprobe())
-                        : program.attachKprobe(a.function(), a.retprobe()));
+                Kprobe probe = a.syscall() ? Kprobe.syscall(a.function()) : Kprobe.function(a.function());
+                own(context, program.attachKprobe(a.retprobe() ? probe.returning() : probe));
             }
             for (AutoAttach a : AnnotationSupport.findRepeatableAnnotations(element, AutoAttach.class)) {
                 own(context, program(context, a.object(), a.program(), "@AutoAttach").attach());

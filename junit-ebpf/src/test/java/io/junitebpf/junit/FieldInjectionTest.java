@@ -28,7 +28,7 @@ class FieldInjectionTest {
 
     @Test
     void fieldsAreInjectedAndWork() {
-        assertThat(ring.type()).isEqualTo(BpfMap.TYPE_RINGBUF);
+        assertThat(ring.type()).isEqualTo(io.junitebpf.bpf.MapType.RINGBUF);
         probe2.attachUsdt(io.junitebpf.bpf.Usdt.of(umark.executable(), "groupb", "probe2").withPid(umark.pid()));
         umark.release();
         assertThat(events).anySatisfy(e -> {
