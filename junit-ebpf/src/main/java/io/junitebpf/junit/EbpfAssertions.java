@@ -1,6 +1,7 @@
 package io.junitebpf.junit;
 
 import io.junitebpf.event.EventStream;
+import io.junitebpf.map.TypedMap;
 
 /** The entry point for junit-ebpf's assertions: {@code import static io.junitebpf.junit.EbpfAssertions.assertThat;}. */
 public final class EbpfAssertions {
@@ -11,5 +12,10 @@ public final class EbpfAssertions {
     /** Assertions that wait for events to arrive (default {@link EventStreamAssert#DEFAULT_TIMEOUT}). */
     public static <T> EventStreamAssert<T> assertThat(EventStream<T> stream) {
         return new EventStreamAssert<>(stream, EventStreamAssert.DEFAULT_TIMEOUT);
+    }
+
+    /** Assertions on a typed map's current contents; failures show the decoded entries. */
+    public static <K, V> TypedMapAssert<K, V> assertThat(TypedMap<K, V> map) {
+        return new TypedMapAssert<>(map);
     }
 }
