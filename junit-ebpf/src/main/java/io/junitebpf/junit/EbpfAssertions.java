@@ -1,5 +1,6 @@
 package io.junitebpf.junit;
 
+import io.junitebpf.bpf.BpfObject;
 import io.junitebpf.event.EventStream;
 import io.junitebpf.map.TypedMap;
 
@@ -17,5 +18,15 @@ public final class EbpfAssertions {
     /** Assertions on a typed map's current contents; failures show the decoded entries. */
     public static <K, V> TypedMapAssert<K, V> assertThat(TypedMap<K, V> map) {
         return new TypedMapAssert<>(map);
+    }
+
+    /** Assertions on loading an opened object: {@code assertThat(spec).failsVerification()...}. */
+    public static BpfObjectAssert assertThat(BpfObject object) {
+        return new BpfObjectAssert(object);
+    }
+
+    /** Assertions on a verifier rejection, e.g. one injected by {@link ExpectVerifierFailure}. */
+    public static VerifierRejectionAssert assertThat(VerifierRejection rejection) {
+        return new VerifierRejectionAssert(rejection);
     }
 }
