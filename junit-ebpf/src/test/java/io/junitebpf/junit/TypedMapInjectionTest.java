@@ -38,6 +38,15 @@ class TypedMapInjectionTest {
         return Map.of(7, 3L);
     }
 
+    @Bpf("cpu_counts")
+    @MapFixture("counts")
+    TypedMap<Integer, Long> countsField;
+
+    @Test
+    void fieldsAreInjectedAndFilledToo() {
+        assertThat(countsField).containsKey(7).hasPerCpuSum(7, 3L * countsField.map().possibleCpus());
+    }
+
     @Test
     void typedViewsAreInjectedAndFilled(@Bpf("cpu_ranges") @MapFixture("ranges") TypedMap<Integer, Range> ranges,
                                         @Bpf("cpu_counts") @MapFixture("counts") TypedMap<Integer, Long> counts,

@@ -53,6 +53,29 @@ class TypedMapTest {
         assertThat(key[7]).isEqualTo((byte) 1);
     }
 
+    /** struct flow_key with every unsigned member widened: values read as non-negative, and must fit to be written. */
+    @io.junitebpf.event.CStruct("flow_key")
+    record WideKey(long addr, int port, int proto, int flags) {
+    }
+
+    @Test
+    void unsignedMembersWidenAndNarrowOnlyWhenTheValueFits(LoadedObject bpf) {
+        TypedMap<FlowKey, FlowStats> exact = TypedMap.of(bpf, "flows", FlowKey.class, FlowStats.class);
+        exact.put(new FlowKey(-1, (short) -2, (byte) -3, (byte) 0), FlowStats.of(1, "max"));   // bits kept
+        TypedMap<WideKey, FlowStats> wide = TypedMap.of(bpf, "flows", WideKey.class, FlowStats.class);
+        assertThat(wide.keys()).containsExactly(new WideKey(0xffff_ffffL, 0xfffe, 0xfd, 0));
+        assertThat(wide.get(new WideKey(0xffff_ffffL, 0xfffe, 0xfd, 0))).contains(FlowStats.of(1, "max"));
+        assertThatThrownBy(() -> wide.put(new WideKey(1L << 32, 0, 0, 0), FlowStats.of(1, "x")))
+                .isInstanceOf(io.junitebpf.event.LayoutException.class)
+                .hasMessageContaining("component 'addr' (long)").hasMessageContaining("__u32 at offset 0")
+                .hasMessageContaining("value 4294967296 does not fit the C unsigned 4-byte integer");
+        assertThatThrownBy(() -> wide.put(new WideKey(0, 65_536, 0, 0), FlowStats.of(1, "x")))
+                .hasMessageContaining("component 'port' (int)").hasMessageContaining("__u16 at offset 4");
+        assertThatThrownBy(() -> wide.put(new WideKey(0, -1, 0, 0), FlowStats.of(1, "x")))
+                .hasMessageContaining("value -1 does not fit the C unsigned 2-byte integer");
+        assertThat(exact.size()).isEqualTo(1);
+    }
+
     @Test
     void theProgramReadsWhatJavaWroteAndJavaReadsWhatItWrote(LoadedObject bpf, @Bpf("summarize") Program summarize)
             throws Exception {
