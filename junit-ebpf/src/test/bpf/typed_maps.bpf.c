@@ -7,7 +7,7 @@
  * encoded. It runs on every execve on the machine (any process's is fine:
  * its result depends only on the maps and globals).
  */
-#include "junit_ebpf_core.h"
+#include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
 struct flow_key {
@@ -62,6 +62,20 @@ struct {
 	__type(key, __u32);
 	__type(value, struct range);
 } cpu_ranges SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8);
+	__type(key, struct flow_key);
+	__type(value, __u64);
+} recent SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(max_entries, 8);
+	__type(key, struct flow_key);
+	__type(value, struct range);
+} recent_ranges SEC(".maps");
 
 /* Sizes only, no BTF types: TypedMap must refuse it. */
 struct {

@@ -116,6 +116,22 @@ class TypedMapTest {
     }
 
     @Test
+    void lruMapsSharedAndPerCpu(LoadedObject bpf) {
+        TypedMap<FlowKey, Long> recent = TypedMap.of(bpf, "recent", FlowKey.class, Long.class);
+        recent.put(FlowKey.udp(ADDR, 53), 11L);
+        assertThat(recent.entries()).containsExactly(Map.entry(FlowKey.udp(ADDR, 53), 11L));
+
+        TypedMap<FlowKey, Range> ranges = TypedMap.of(bpf, "recent_ranges", FlowKey.class, Range.class);
+        assertThat(ranges.perCpu()).isTrue();
+        ranges.putAllCpus(FlowKey.udp(ADDR, 53), new Range(2, 3));
+        assertThat(ranges.entriesPerCpu()).containsOnlyKeys(FlowKey.udp(ADDR, 53));
+        assertThat(ranges.getPerCpu(FlowKey.udp(ADDR, 53)).orElseThrow())
+                .hasSize(ranges.map().possibleCpus()).containsOnly(new Range(2, 3));
+        assertThat(ranges.delete(FlowKey.udp(ADDR, 53))).isTrue();
+        assertThat(ranges.size()).isZero();
+    }
+
+    @Test
     void perCpuValuesAreListsByCpu(LoadedObject bpf) {
         TypedMap<Integer, Long> counts = TypedMap.of(bpf, "cpu_counts", Integer.class, Long.class);
         int cpus = counts.map().possibleCpus();
