@@ -3,29 +3,30 @@ package io.junitebpf.container;
 import io.junitebpf.junit.EbpfConfig;
 import io.junitebpf.junit.EbpfTest;
 import io.junitebpf.junit.spi.TestRequest;
+import io.junitebpf.remote.Exchange;
+import io.junitebpf.remote.RemoteTestMain;
+import io.junitebpf.remote.RemoteTestResult;
+import io.junitebpf.remote.TestClassPath;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
  * Runs test methods of one test class in a container: the host side of the protocol. The container and one JVM
- * in it ({@link TestServer}, {@link ContainerTestMain}) start on the first {@link #run} and serve every later test
+ * in it ({@link TestServer}, {@link RemoteTestMain}) start on the first {@link #run} and serve every later test
  * of the class; either is started again if it died, and {@link #close()} removes both — as does a shutdown hook or,
  * if the JVM was killed, {@link ContainerReaper} in the next JVM.
  *
@@ -66,7 +67,7 @@ final class ContainerRuntime implements AutoCloseable {
      * {@link ContainerException} (image missing, start refused, no engine); a container or JVM that died while
      * the test ran gives a FAILED result whose message says so.
      */
-    synchronized ContainerTestResult run(TestRequest request) {
+    synchronized RemoteTestResult run(TestRequest request) {
         long started = System.nanoTime();
         PrivilegedContainer c = ensureStarted();
         TestServer s = ensureServer(c);
@@ -77,7 +78,7 @@ final class ContainerRuntime implements AutoCloseable {
             TestServer.Reply reply = s.ask(requestFile, responseFile, config.testTimeout());
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             if (reply == TestServer.Reply.ANSWERED && Files.exists(responseFile)) {
-                return ContainerTestResult.read(responseFile, took, c.description());
+                return RemoteTestResult.read(responseFile, took, c.description());
             }
             // no answer: this server is done for; the next test gets another
             server = null;
@@ -86,7 +87,8 @@ final class ContainerRuntime implements AutoCloseable {
                     + ContainerConfig.TEST_TIMEOUT_PROPERTY_NAME + "); its JVM was killed"
                     : c.death().map(d -> "was cut short: " + d)
                     .orElseGet(() -> "ended without an answer: " + s.describeEnd());
-            return ContainerTestResult.failed("container runtime: " + request.displayName() + " " + what,
+            return RemoteTestResult.failed(new ContainerException("container runtime: " + request.displayName() + " "
+                            + what, null),
                     s.stdout(), s.stderr(), took, c.description());
         } catch (IOException e) {
             throw new UncheckedIOException("container runtime: exchange with " + c.description() + " via " + exchange, e);
@@ -213,35 +215,7 @@ final class ContainerRuntime implements AutoCloseable {
 
     /** The test JVM's class path, with the Class-Path of manifest-only jars (Surefire's booter) expanded. */
     static List<Path> classPath() {
-        Set<Path> entries = new LinkedHashSet<>();
-        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
-            if (!entry.isBlank()) {
-                expand(Path.of(entry).toAbsolutePath().normalize(), entries, 0);
-            }
-        }
-        return List.copyOf(entries);
-    }
-
-    private static void expand(Path entry, Set<Path> entries, int depth) {
-        if (!Files.exists(entry) || !entries.add(entry) || depth > 2 || !entry.toString().endsWith(".jar")) {
-            return;
-        }
-        try (JarFile jar = new JarFile(entry.toFile())) {
-            var manifest = jar.getManifest();
-            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
-            if (classPath == null || classPath.isBlank()) {
-                return;
-            }
-            URI base = entry.getParent().toUri();
-            for (String item : classPath.trim().split("\\s+")) {
-                URI uri = base.resolve(item);
-                if ("file".equals(uri.getScheme())) {
-                    expand(Path.of(uri).normalize(), entries, depth + 1);
-                }
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.DEBUG, "cannot read the manifest of " + entry + ": " + e);
-        }
+        return TestClassPath.entries();
     }
 
     private static void deleteQuietly(Path file) {

@@ -10,12 +10,14 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
+import io.junitebpf.target.Reaper;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.utility.DockerImageName;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * One long-lived runtime container started with Testcontainers: {@code sleep infinity} in the host's pid
@@ -42,6 +45,8 @@ final class PrivilegedContainer implements AutoCloseable {
     private final String profile;
     private final String fallback;
     private final Optional<ProcessHandle> init;
+    /** Removes the container if this JVM dies before {@link #close()} (SIGKILL, a fork timeout). */
+    private final Optional<Reaper.Registration> onDeath;
 
     private PrivilegedContainer(GenericContainer<?> container, String image, String profile, String fallback) {
         this.container = container;
@@ -52,6 +57,17 @@ final class PrivilegedContainer implements AutoCloseable {
         this.image = image;
         this.profile = profile;
         this.fallback = fallback;
+        this.onDeath = removeOnDeath(container.getContainerId());
+    }
+
+    /**
+     * The JVM-death watchdog runs {@code docker rm -f} where the docker CLI is installed; elsewhere the next JVM's
+     * {@link ContainerReaper} removes the container by its label.
+     */
+    private static Optional<Reaper.Registration> removeOnDeath(String id) {
+        boolean cli = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, "docker")));
+        return id == null || !cli ? Optional.empty() : Optional.of(Reaper.onDeath(List.of("docker", "rm", "-f", id)));
     }
 
     /**
@@ -230,6 +246,7 @@ final class PrivilegedContainer implements AutoCloseable {
             if (id != null) {
                 ContainerReaper.remove(client, id);
             }
+            onDeath.ifPresent(Reaper.Registration::close);
         }
     }
 

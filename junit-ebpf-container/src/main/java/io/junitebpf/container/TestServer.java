@@ -1,5 +1,6 @@
 package io.junitebpf.container;
 
+import io.junitebpf.remote.RemoteTestMain;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The host side of one test JVM serving a runtime container ({@link ContainerTestMain}): started once, then asked
+ * The host side of one test JVM serving a runtime container ({@link RemoteTestMain}): started once, then asked
  * for one test at a time over a Unix socket in the exchange directory — no JVM start per test. A test that does not
  * answer in time, or a JVM that ended, ends the server; the next test starts another.
  */
@@ -47,17 +48,17 @@ final class TestServer implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java} (the command up to its class path) running {@link ContainerTestMain} in {@code container},
+     * Starts {@code java} (the command up to its class path) running {@link RemoteTestMain} in {@code container},
      * in {@code workingDirectory}, and connects to it once it is ready.
      */
     static TestServer start(PrivilegedContainer container, List<String> java, Path exchange, Path workingDirectory) {
         Path socket = exchange.resolve("serve-" + SERVERS.incrementAndGet() + ".sock");
         List<String> command = new ArrayList<>(java);
-        command.add(ContainerTestMain.class.getName());
+        command.add(RemoteTestMain.class.getName());
         command.add(socket.toString());
         PrivilegedContainer.Exec exec = container.start(command, workingDirectory);
         try {
-            if (!exec.awaitOutput(ContainerTestMain.READY, STARTUP)) {
+            if (!exec.awaitOutput(RemoteTestMain.READY, STARTUP)) {
                 exec.kill();
                 throw new ContainerException("container runtime: the test JVM in " + container.description()
                         + " did not start within " + STARTUP.toSeconds() + " s (exit code "

@@ -34,7 +34,7 @@ class ContainerArchitectureTest {
             }
         }
         assertThat(published).containsExactlyInAnyOrder("ContainerConfig", "PrivilegeProfile", "ContainerException",
-                "RemoteTestException", "ContainerRuntimeProvider");
+                "ContainerRuntimeProvider");
     }
 
     @Test

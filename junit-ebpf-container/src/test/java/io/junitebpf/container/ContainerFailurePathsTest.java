@@ -1,5 +1,6 @@
 package io.junitebpf.container;
 
+import io.junitebpf.remote.RemoteTestResult;
 import com.github.dockerjava.api.DockerClient;
 import io.junitebpf.junit.EbpfConfig;
 import io.junitebpf.junit.spi.TestOutcome.Status;
@@ -88,11 +89,11 @@ class ContainerFailurePathsTest {
             assertThat(runtime.run(ContainerRuntimeTest.request("abortsOnPurpose")).status()).isEqualTo(Status.ABORTED);
             String first = runtime.containerId().orElseThrow();
 
-            CompletableFuture<ContainerTestResult> sleeping = CompletableFuture.supplyAsync(
+            CompletableFuture<RemoteTestResult> sleeping = CompletableFuture.supplyAsync(
                     () -> runtime.run(ContainerRuntimeTest.request("sleepsLong")));
             Thread.sleep(Duration.ofSeconds(8));  // the container JVM is in the test's sleep by now
             DockerEngine.client().killContainerCmd(first).exec();
-            ContainerTestResult result = sleeping.get(60, TimeUnit.SECONDS);
+            RemoteTestResult result = sleeping.get(60, TimeUnit.SECONDS);
 
             assertThat(result.status()).isEqualTo(Status.FAILED);
             assertThat(result.failure().orElseThrow().message())

@@ -1,5 +1,6 @@
 package io.junitebpf.container;
 
+import io.junitebpf.remote.RemoteTestResult;
 import io.junitebpf.junit.EbpfConfig;
 import io.junitebpf.junit.spi.TestOutcome.Status;
 import io.junitebpf.junit.spi.TestRequest;
@@ -46,21 +47,21 @@ class ContainerRuntimeTest {
 
     @Test
     void usdtTestPassesInTheContainer() {
-        ContainerTestResult result = runtime.run(request("usdtProbe1OfUmarkReportsTen"));
+        RemoteTestResult result = runtime.run(request("usdtProbe1OfUmarkReportsTen"));
 
         assertThat(result.status()).as(result::toString).isEqualTo(Status.SUCCESSFUL);
         assertThat(result.failure()).isEmpty();
         assertThat(result.reportEntries()).anySatisfy(e -> assertThat(e).containsKey("umark"));
         assertThat(result.stdout()).contains("usdt events from umark");
-        assertThat(result.container()).startsWith("container ").contains("image ");
+        assertThat(result.where()).startsWith("container ").contains("image ");
     }
 
     @Test
     void failureKeepsItsTypeAndMessage() {
-        ContainerTestResult result = runtime.run(request("failsOnPurpose"));
+        RemoteTestResult result = runtime.run(request("failsOnPurpose"));
 
         assertThat(result.status()).isEqualTo(Status.FAILED);
-        ContainerTestResult.Failure failure = result.failure().orElseThrow();
+        RemoteTestResult.Failure failure = result.failure().orElseThrow();
         assertThat(failure.className()).isEqualTo(AssertionFailedError.class.getName());
         assertThat(failure.message()).contains("[the answer]").contains("41").contains("42");
         assertThat(failure.stackTrace()).contains("ContainerSampleTestCases.failsOnPurpose");
@@ -71,7 +72,7 @@ class ContainerRuntimeTest {
 
     @Test
     void abortKeepsItsReason() {
-        ContainerTestResult result = runtime.run(request("abortsOnPurpose"));
+        RemoteTestResult result = runtime.run(request("abortsOnPurpose"));
 
         assertThat(result.status()).isEqualTo(Status.ABORTED);
         assertThat(result.failure().orElseThrow().message()).isEqualTo("aborted on purpose in the container");
@@ -79,7 +80,7 @@ class ContainerRuntimeTest {
 
     @Test
     void runsInProcessInsideWithReportEntriesAndStderr() {
-        ContainerTestResult result = runtime.run(request("reportsWhereItRuns"));
+        RemoteTestResult result = runtime.run(request("reportsWhereItRuns"));
 
         assertThat(result.status()).as(result::toString).isEqualTo(Status.SUCCESSFUL);
         assertThat(result.reportEntries()).containsExactly(java.util.Map.of("runtime", "in-process"));
@@ -92,9 +93,9 @@ class ContainerRuntimeTest {
         String base = "[engine:junit-jupiter]/[class:" + ContainerSampleTestCases.class.getName()
                 + "]/[test-template:onlyTwoPasses(int)]/[test-template-invocation:#";
 
-        ContainerTestResult second = runtime.run(TestRequest.of(ContainerSampleTestCases.class, method,
+        RemoteTestResult second = runtime.run(TestRequest.of(ContainerSampleTestCases.class, method,
                 Optional.of(base + "2]")));
-        ContainerTestResult third = runtime.run(TestRequest.of(ContainerSampleTestCases.class, method,
+        RemoteTestResult third = runtime.run(TestRequest.of(ContainerSampleTestCases.class, method,
                 Optional.of(base + "3]")));
 
         assertThat(second.status()).as(second::toString).isEqualTo(Status.SUCCESSFUL);
@@ -104,7 +105,7 @@ class ContainerRuntimeTest {
 
     @Test
     void aNonDaemonThreadLeftBehindDoesNotHoldTheTestUp() {
-        ContainerTestResult result = runtime.run(request("leavesANonDaemonThreadBehind"));
+        RemoteTestResult result = runtime.run(request("leavesANonDaemonThreadBehind"));
 
         assertThat(result.status()).isEqualTo(Status.SUCCESSFUL);
         assertThat(result.duration()).isLessThan(Duration.ofSeconds(60));
@@ -112,8 +113,8 @@ class ContainerRuntimeTest {
 
     @Test
     void oneJvmServesTheClassWithFreshStaticsForEachTest() {
-        ContainerTestResult first = runtime.run(request("countsItsRuns"));
-        ContainerTestResult second = runtime.run(request("countsItsRuns"));
+        RemoteTestResult first = runtime.run(request("countsItsRuns"));
+        RemoteTestResult second = runtime.run(request("countsItsRuns"));
 
         assertThat(first.reportEntries()).as(first::toString).contains(java.util.Map.of("runs", "1"));
         assertThat(second.reportEntries()).as(second::toString).contains(java.util.Map.of("runs", "1"));
@@ -122,13 +123,13 @@ class ContainerRuntimeTest {
 
     @Test
     void theWorkingDirectoryIsTheProjectsInsideToo() {
-        ContainerTestResult result = runtime.run(request("readsARelativePath"));
+        RemoteTestResult result = runtime.run(request("readsARelativePath"));
 
         assertThat(result.reportEntries()).as(result::toString)
                 .contains(java.util.Map.of("user.dir", System.getProperty("user.dir")), java.util.Map.of("pom.xml", "true"));
     }
 
-    private static String jvm(ContainerTestResult result) {
+    private static String jvm(RemoteTestResult result) {
         return result.reportEntries().stream().filter(e -> e.containsKey("jvm")).map(e -> e.get("jvm"))
                 .findFirst().orElseThrow();
     }
@@ -138,7 +139,7 @@ class ContainerRuntimeTest {
     void perTestOverhead() {
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ContainerTestResult result = runtime.run(request("abortsOnPurpose"));
+            RemoteTestResult result = runtime.run(request("abortsOnPurpose"));
             assertThat(result.status()).isEqualTo(Status.ABORTED);
             millis.add(result.duration().toMillis());
         }

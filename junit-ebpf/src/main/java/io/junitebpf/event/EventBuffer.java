@@ -1,40 +1,74 @@
 package io.junitebpf.event;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * The shared state behind an {@link EventStream} and its views: a bounded
- * buffer fed by one poller thread, the counters, and the fail-fast conditions.
+ * The shared state behind an {@link EventStream} and its views: a bounded log of
+ * decoded events fed by one poller thread, each with a sequence number, and what
+ * ends the waits on it.
+ *
+ * <p>Waits block on a condition signalled when a poll handed over records, when a
+ * producer ended and its records were read, and when the poller failed or the
+ * stream closed; each wait asks only for the events after the last sequence number
+ * it saw. Nothing polls on a timer: the poller blocks in epoll on the ring.
  */
 final class EventBuffer<T> implements AutoCloseable {
 
     record FailFast(String reason, BooleanSupplier condition) {
     }
 
+    /** What a wait gets when it wakes: the events after its cursor, the next cursor, and why waits end, if so. */
+    record Batch<T>(List<T> events, long next, Optional<String> ended) {
+    }
+
+    /**
+     * How long the poller blocks in epoll before it looks at {@link #closed}: an event
+     * wakes it at once; this only bounds how long close and an end's drain take.
+     */
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
 
     private final EventSource source;
     private final RecordLayout<? extends Record> layout;
-    private final int capacity;
-    private final ArrayDeque<T> events = new ArrayDeque<>();
+    private final EventLog<T> log;
     private final List<FailFast> failFasts = new CopyOnWriteArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private Thread poller;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile RuntimeException pollerFailure;
     private long received;
-    private long overflowed;
     private long undecodable;
     private String firstDecodeError;
+    /** Polls begun and completed: an end counts once a poll begun after it completed (its records are in). */
+    private long pollsBegun;
+    private long pollsCompleted;
+    private int producers;
+    private int producersEnded;
+    /** Ends waiting for their drain: the poll number after which they count, and what they say. */
+    private final List<PendingEnd> pendingEnds = new ArrayList<>();
+    private String ended;
+    /** The poller's own: what the current poll decoded, not yet in the log. */
+    private final List<T> decoded = new ArrayList<>();
+    private long decodeFailures;
+    private String pollDecodeError;
+
+    private record PendingEnd(long afterPoll, String what, boolean abnormal) {
+    }
 
     private EventBuffer(EventSource source, RecordLayout<? extends Record> layout, int capacity) {
         this.source = source;
         this.layout = layout;
-        this.capacity = capacity;
+        this.log = new EventLog<>(capacity);
     }
 
     static <T extends Record> EventBuffer<T> start(EventSource source, RecordLayout<T> layout, int capacity) {
@@ -64,60 +98,199 @@ final class EventBuffer<T> implements AutoCloseable {
 
     private void run() {
         while (!closed.get()) {
+            long number;
+            boolean draining;
+            lock.lock();
             try {
-                source.poll(POLL_TIMEOUT, record -> {
-                    Object event;
-                    try {
-                        event = layout.decode(record);
-                    } catch (RuntimeException e) { // a layout mismatch, or a record's own constructor check
-                        synchronized (this) {
-                            received++;
-                            undecodable++;
-                            if (firstDecodeError == null) {
-                                firstDecodeError = e.getClass().getSimpleName() + ": " + e.getMessage();
-                            }
-                        }
-                        return;
-                    }
-                    add(event);
-                });
+                number = ++pollsBegun;
+                draining = !pendingEnds.isEmpty();
+            } finally {
+                lock.unlock();
+            }
+            int n;
+            try {
+                // an end waits for this poll: do not block in epoll when the ring is empty
+                n = source.poll(draining ? Duration.ZERO : POLL_TIMEOUT, this::accept);
             } catch (RuntimeException e) {
-                if (!closed.get()) {
-                    pollerFailure = e;
+                lock.lock();
+                try {
+                    publishDecoded(); // what was read before the failure still counts
+                    if (!closed.get()) {
+                        pollerFailure = e;
+                    }
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
                 }
                 return;
+            }
+            lock.lock();
+            try {
+                publishDecoded();
+                pollsCompleted = number;
+                boolean endsDrained = settleEnds();
+                if (n > 0 || endsDrained) {
+                    changed.signalAll();
+                }
+            } finally {
+                lock.unlock();
             }
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private synchronized void add(Object event) {
-        received++;
-        if (events.size() == capacity) {
-            events.removeFirst();
-            overflowed++;
+    /** Decodes on the poller thread, outside the lock; the batch is appended under it once per poll. */
+    private void accept(java.nio.ByteBuffer record) {
+        try {
+            @SuppressWarnings("unchecked")
+            T event = (T) layout.decode(record);
+            decoded.add(event);
+        } catch (RuntimeException e) { // a layout mismatch, or a record's own constructor check
+            decodeFailures++;
+            if (pollDecodeError == null) {
+                pollDecodeError = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
         }
-        events.addLast((T) event);
     }
 
-    synchronized List<T> snapshot() {
-        return List.copyOf(events);
+    /** Under the lock: moves one poll's decoded events and decode failures into the log and counters. */
+    private void publishDecoded() {
+        for (T event : decoded) {
+            log.append(event);
+        }
+        received += decoded.size() + decodeFailures;
+        undecodable += decodeFailures;
+        if (firstDecodeError == null) {
+            firstDecodeError = pollDecodeError;
+        }
+        decoded.clear();
+        decodeFailures = 0;
+        pollDecodeError = null;
     }
 
-    synchronized long received() {
-        return received;
+    /** Under the lock: moves drained ends into {@link #ended}; true when one was. */
+    private boolean settleEnds() {
+        boolean any = false;
+        for (var it = pendingEnds.iterator(); it.hasNext(); ) {
+            PendingEnd end = it.next();
+            if (pollsCompleted > end.afterPoll()) {
+                it.remove();
+                any = true;
+                producersEnded++;
+                if (ended == null && (end.abnormal() || producersEnded == producers)) {
+                    ended = end.what();
+                }
+            }
+        }
+        return any;
     }
 
-    synchronized long overflowed() {
-        return overflowed;
+    /**
+     * Registers a producer; when it ends (the stage completes) and the records it wrote
+     * were read, waits end — at once when it ended abnormally, else once every registered
+     * producer has ended.
+     */
+    void producer(CompletionStage<EventStream.End> end) {
+        lock.lock();
+        try {
+            producers++;
+        } finally {
+            lock.unlock();
+        }
+        end.whenComplete((how, failure) -> {
+            lock.lock();
+            try {
+                String what = how != null ? how.what() : "the producer failed: " + failure;
+                // records it wrote before it ended are in the ring: a poll begun from now on reads them
+                pendingEnds.add(new PendingEnd(pollsBegun, what, how == null || how.abnormal()));
+            } finally {
+                lock.unlock();
+            }
+        });
     }
 
-    synchronized long undecodable() {
-        return undecodable;
+    /** The sequence number of the oldest event kept: where a new wait starts. */
+    long first() {
+        lock.lock();
+        try {
+            return log.first();
+        } finally {
+            lock.unlock();
+        }
     }
 
-    synchronized Optional<String> firstDecodeError() {
-        return Optional.ofNullable(firstDecodeError);
+    /**
+     * Blocks until there are events after {@code cursor}, waits end, or {@code deadline}
+     * (System.nanoTime) passes; returns the events after {@code cursor} (those still kept).
+     */
+    Batch<T> next(long cursor, long deadline) throws InterruptedException {
+        lock.lock();
+        try {
+            while (log.next() <= cursor && ended == null && pollerFailure == null && !closed.get()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                changed.awaitNanos(left);
+            }
+            return new Batch<>(log.after(cursor), log.next(), Optional.ofNullable(ended));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every wait (a fail-fast condition may hold now). */
+    void signal() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<T> snapshot() {
+        lock.lock();
+        try {
+            return log.after(Long.MIN_VALUE);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long received() {
+        lock.lock();
+        try {
+            return received;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long overflowed() {
+        lock.lock();
+        try {
+            return log.overflowed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long undecodable() {
+        lock.lock();
+        try {
+            return undecodable;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Optional<String> firstDecodeError() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(firstDecodeError);
+        } finally {
+            lock.unlock();
+        }
     }
 
     long sourceLost() {
@@ -155,11 +328,17 @@ final class EventBuffer<T> implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        signal();
         try {
             poller.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         source.close();
+    }
+
+    static long deadline(Duration timeout) {
+        long nanos = timeout.compareTo(Duration.ofDays(365)) > 0 ? TimeUnit.DAYS.toNanos(365) : timeout.toNanos();
+        return System.nanoTime() + nanos;
     }
 }

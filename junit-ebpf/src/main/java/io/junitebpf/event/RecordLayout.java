@@ -123,7 +123,8 @@ public final class RecordLayout<T extends Record> {
      * @throws LayoutException when the buffer is shorter than the struct
      */
     public T decode(ByteBuffer bytes) {
-        ByteBuffer b = bytes.duplicate().order(ByteOrder.nativeOrder());
+        // readers use absolute indexes and leave the buffer as it is: a copy only to change the order
+        ByteBuffer b = bytes.order() == ByteOrder.nativeOrder() ? bytes : bytes.duplicate().order(ByteOrder.nativeOrder());
         int base = b.position();
         if (b.remaining() < struct.size()) {
             throw new LayoutException("decode struct " + struct.name() + ": record of " + b.remaining()

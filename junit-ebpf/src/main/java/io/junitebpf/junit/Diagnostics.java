@@ -28,7 +28,8 @@ final class Diagnostics {
     private Diagnostics() {
     }
 
-    static String of(ExtensionContext context) {
+    /** @param shown the failure's message, whose events are not repeated; null when none */
+    static String of(ExtensionContext context, String shown) {
         StringBuilder text = new StringBuilder();
         @SuppressWarnings("unchecked")
         List<String> kept = context.getStore(TestScope.NAMESPACE).get(LOG_LINES_KEY, List.class);
@@ -51,7 +52,10 @@ final class Diagnostics {
             }
         }
         for (EventStream<?> stream : EbpfExtension.streams(context)) {
-            text.append('\n').append(stream.describeRecent());
+            // a wait's failure already shows this stream's events (or a view's): once is enough
+            if (shown == null || !shown.contains(EventStream.RECENT_HEADER + stream.description())) {
+                text.append('\n').append(stream.describeRecent());
+            }
         }
         return text.isEmpty() ? "" : HEADER + text;
     }

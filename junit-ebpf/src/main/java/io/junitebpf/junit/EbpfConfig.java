@@ -36,6 +36,12 @@ public final class EbpfConfig {
     public static final String STREAM_CAPACITY_PROPERTY_NAME = "junit.ebpf.stream.capacity";
     /** Where the tests run: auto, in-process, container or never-container ({@link EbpfTest.Runtime}). */
     public static final String RUNTIME_PROPERTY_NAME = "junit.ebpf.runtime";
+    /**
+     * The kernel to run the tests on: 5.10, 6.1, 6.12, latest (Debian's kernels) or the path of a kernel image, in a
+     * VM ({@code io.junitebpf:junit-ebpf-vm}); "host" or unset runs them here. Beats {@link EbpfTest#kernel()}, so
+     * that one property moves a whole suite to another kernel.
+     */
+    public static final String KERNEL_PROPERTY_NAME = "junit.ebpf.kernel";
     /** A simulated lack of privileges, for testing the unavailable path: "true" makes preflight fail. */
     public static final String SIMULATE_UNPRIVILEGED_PROPERTY_NAME = "junit.ebpf.simulate.unprivileged";
 

@@ -197,7 +197,10 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
                 launched.process().release();
             }
         }
-        invocation.proceed();
+        TestScope scope = TestScope.current(context);
+        try (AutoCloseable observed = io.junitebpf.target.TargetProcess.observeLaunches(scope::addStarted)) {
+            invocation.proceed();
+        }
     }
 
     @Override
@@ -206,7 +209,7 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
             // an honest limit of this kernel, found while running: skip with the reason
             throw new TestAbortedException("junit-ebpf: " + missing.getMessage(), missing);
         }
-        String diagnostics = Diagnostics.of(context);
+        String diagnostics = Diagnostics.of(context, failure.getMessage());
         if (diagnostics.isEmpty()) {
             throw failure;
         }

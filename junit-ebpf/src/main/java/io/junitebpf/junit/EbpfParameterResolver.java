@@ -138,7 +138,7 @@ final class EbpfParameterResolver implements ParameterResolver {
                 (RecordLayout) layout, capacity);
         for (TestScope.Launched launched : TestScope.current(context).processes()) {
             TargetProcess process = launched.process();
-            stream.failFastWhen("target " + process + " died", () -> Targets.died(process));
+            stream.producedBy(Targets.end(process));
         }
         TestScope.current(context).addStream(stream);
         return stream;

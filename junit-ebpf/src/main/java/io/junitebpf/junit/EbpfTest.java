@@ -40,6 +40,8 @@ public @interface EbpfTest {
     /**
      * Whether to check after each test that every program, link, ring buffer and
      * target process it created is gone (also via {@value EbpfConfig#STRICT_PROPERTY_NAME}).
+     * Target processes are the {@link Launch} ones and those the test method started itself with
+     * {@code TargetProcess.launch} on its thread or a thread it started; the check kills the latter.
      */
     Strictness strict() default Strictness.DEFAULT;
 
@@ -50,6 +52,13 @@ public @interface EbpfTest {
      * (property or JUNIT_EBPF_RUNTIME), else AUTO.
      */
     Runtime runtime() default Runtime.DEFAULT;
+
+    /**
+     * The kernel to run the tests on, in a VM ({@code io.junitebpf:junit-ebpf-vm} on the test class path): "5.10",
+     * "6.1", "6.12", "latest" or the path of a kernel image; empty (or "host") runs them as {@link #runtime()} says.
+     * {@value EbpfConfig#KERNEL_PROPERTY_NAME} (property or JUNIT_EBPF_KERNEL) beats it.
+     */
+    String kernel() default "";
 
     /**
      * Where tests run; also the values of {@value EbpfConfig#RUNTIME_PROPERTY_NAME}

@@ -10,9 +10,10 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Assertions on a live {@link EventStream}: each waits (Awaitility) up to the
- * timeout set with {@link #awaitAtMost} for the events to arrive, and fails
- * with the events it did see. Immutable: {@code awaitAtMost} returns a new assert.
+ * Assertions on a live {@link EventStream}: each waits up to the timeout set
+ * with {@link #awaitAtMost} for the events to arrive — woken by their arrival,
+ * stopped early when the targets ended and nothing more can come — and fails
+ * saying what it waited for and showing the events it did see. Immutable: {@code awaitAtMost} returns a new assert.
  *
  * @param <T> the event record
  */
@@ -20,6 +21,9 @@ public final class EventStreamAssert<T> extends AbstractAssert<EventStreamAssert
 
     /** The wait when none is set. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How long {@link #hasExactly(int)} waits for one more event while a target still runs. */
+    public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofMillis(500);
 
     private final Duration timeout;
 
@@ -37,10 +41,50 @@ public final class EventStreamAssert<T> extends AbstractAssert<EventStreamAssert
         return new EventStreamAssert<>(actual, timeout);
     }
 
-    /** Waits until some event satisfies {@code requirements} (AssertJ assertions inside). */
+    /**
+     * Waits until some event satisfies {@code requirements} (AssertJ assertions inside). A
+     * failure quotes the requirements' own error (expected vs actual) for the last event examined.
+     */
     public EventStreamAssert<T> anySatisfy(Consumer<? super T> requirements) {
         isNotNull();
-        actual.awaitFirst("satisfying the requirements", e -> satisfies(e, requirements), timeout);
+        actual.awaitFirstSatisfying("satisfying the requirements", requirements, timeout);
+        return this;
+    }
+
+    /**
+     * Waits until at least one event arrived, then checks that every event received so far
+     * satisfies {@code requirements}; a failure names the first that does not, with the
+     * requirements' own error. Follow {@link #hasExactly} or {@link #hasAtLeast} to say how many.
+     */
+    public EventStreamAssert<T> allSatisfy(Consumer<? super T> requirements) {
+        isNotNull();
+        actual.awaitCount(1, timeout);
+        List<T> seen = actual.snapshot();
+        for (int i = 0; i < seen.size(); i++) {
+            try {
+                requirements.accept(seen.get(i));
+            } catch (AssertionError e) {
+                failWithMessage("Expecting every event of %s to satisfy the requirements, but event #%d of %d did "
+                        + "not:%n  %s%nIts error:%n  %s%n%s", actual.description(), i, seen.size(), seen.get(i),
+                        String.valueOf(e.getMessage()).strip().replace("\n", "\n  "), actual.describeRecent());
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Waits until exactly {@code count} events arrived and no more arrive until the targets
+     * exited (or {@link #DEFAULT_QUIET_PERIOD} passed after the last): no sleep needed to be sure
+     * nothing more comes. Fails at once when one more arrives.
+     */
+    public EventStreamAssert<T> hasExactly(int count) {
+        return hasExactly(count, DEFAULT_QUIET_PERIOD);
+    }
+
+    /** As {@link #hasExactly(int)}, with the quiet period that ends the wait when targets still run. */
+    public EventStreamAssert<T> hasExactly(int count, Duration quiet) {
+        isNotNull();
+        actual.awaitExactly(count, quiet, timeout);
         return this;
     }
 

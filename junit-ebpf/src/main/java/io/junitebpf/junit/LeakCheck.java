@@ -12,8 +12,10 @@ import java.util.List;
  * loaded is closed (which detaches its links and frees its ring buffers), the
  * kernel no longer has any of its programs (by id: a program outlives its
  * object only through a link or fd someone kept), and every process it
- * launched is gone, and every network namespace it made (injected, or created on the test's
- * thread) is deleted with its veth pair, which takes any qdisc on it along. Per scope, so it holds under parallel
+ * launched is gone, and so is every target the test method launched itself
+ * with {@code TargetProcess.launch} on its thread or a thread it started; every network namespace it made
+ * (injected, or created on the test's thread) is deleted with its veth pair, which takes any qdisc on it
+ * along. Per scope, so it holds under parallel
  * execution, where process-wide counts would see other tests' resources.
  */
 final class LeakCheck {
@@ -44,9 +46,18 @@ final class LeakCheck {
         }
     }
 
-    void verify(List<TargetProcess> processes, List<io.junitebpf.net.NetworkNamespace> namespaces) {
+    /**
+     * @param leftRunning targets the test method launched itself (TargetProcess.launch) that were
+     *                    still running when its scope closed (the scope killed them since)
+     */
+    void verify(List<TargetProcess> processes, List<TargetProcess> leftRunning,
+                List<io.junitebpf.net.NetworkNamespace> namespaces) {
         List<String> leaks = new ArrayList<>();
         networkLeaks(namespaces, leaks);
+        for (TargetProcess process : leftRunning) {
+            leaks.add(process + " (launched by the test) was still running: close it, e.g. with "
+                    + "try-with-resources");
+        }
         for (LoadedObject object : objects) {
             if (!object.closed()) {
                 leaks.add(object + " is still open");

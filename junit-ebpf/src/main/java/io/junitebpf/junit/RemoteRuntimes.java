@@ -12,8 +12,11 @@ final class RemoteRuntimes {
 
     /** The container runtime's name. */
     static final String CONTAINER = "container";
+    /** The VM runtime's name (chosen by {@value EbpfConfig#KERNEL_PROPERTY_NAME}). */
+    static final String VM = "vm";
     /** The artifact that provides each runtime the extension knows by name, for the message when it is missing. */
-    private static final Map<String, String> ARTIFACTS = Map.of(CONTAINER, "io.junitebpf:junit-ebpf-container");
+    private static final Map<String, String> ARTIFACTS = Map.of(CONTAINER, "io.junitebpf:junit-ebpf-container",
+            VM, "io.junitebpf:junit-ebpf-vm");
 
     private RemoteRuntimes() {
     }

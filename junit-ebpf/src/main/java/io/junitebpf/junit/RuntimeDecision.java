@@ -69,6 +69,17 @@ record RuntimeDecision(Choice choice, Optional<String> remote, String reason) {
         };
     }
 
+    /**
+     * Decides for a class whose tests must run on {@code kernel} (from {@value EbpfConfig#KERNEL_PROPERTY_NAME} or
+     * {@link EbpfTest#kernel()}): in the VM runtime, or fail saying why it cannot run them.
+     */
+    static RuntimeDecision onKernel(String kernel, Function<String, Optional<String>> remoteProblem) {
+        String configured = EbpfConfig.KERNEL_PROPERTY_NAME + "=" + kernel;
+        return remoteProblem.apply(RemoteRuntimes.VM)
+                .map(p -> fail(configured + " but the tests cannot run on that kernel: " + p))
+                .orElseGet(() -> remote(RemoteRuntimes.VM, configured));
+    }
+
     /** "in-process: ...", "container: ...": what the report entry says. */
     String describe() {
         String where = choice == Choice.REMOTE ? remote.orElseThrow() : EbpfConfig.value(choice);

@@ -3,6 +3,7 @@ package io.junitebpf.junit;
 import io.junitebpf.junit.spi.RemoteRuntime;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.util.List;
 import java.util.Optional;
@@ -25,10 +26,13 @@ final class RuntimeSelection {
     static RuntimeDecision decide(ExtensionContext context, Settings settings, List<String> inProcessProblems) {
         ExtensionContext classContext = Settings.classContext(context);
         return classContext.getStore(TestScope.NAMESPACE).getOrComputeIfAbsent(DECISION_KEY, k -> {
-            EbpfConfig config = EbpfConfig.of(context);
+            EbpfConfig config = config(context);
             Optional<String> problem = inProcessProblems.isEmpty() ? Optional.empty()
                     : Optional.of(String.join("; ", inProcessProblems));
-            RuntimeDecision decision = RuntimeDecision.choose(settings.runtime(context), problem,
+            Optional<String> kernel = kernel(config);
+            RuntimeDecision decision = kernel.isPresent()
+                    ? RuntimeDecision.onKernel(kernel.get(), name -> RemoteRuntimes.problem(name, config))
+                    : RuntimeDecision.choose(settings.runtime(context), problem,
                     name -> RemoteRuntimes.problem(name, config));
             LOG.log(System.Logger.Level.INFO, () -> classContext.getDisplayName() + ": " + decision.describe());
             return decision;
@@ -54,8 +58,30 @@ final class RuntimeSelection {
                 k -> RemoteRuntimes.find(name)
                         .orElseThrow(() -> new ExtensionConfigurationException("junit-ebpf: "
                                 + RemoteRuntimes.missing(name)))
-                        .open(classContext.getRequiredTestClass().getName(), EbpfConfig.of(context)),
+                        .open(classContext.getRequiredTestClass().getName(), config(context)),
                 RemoteRuntime.Session.class);
+    }
+
+    /**
+     * The configuration for runtimes: JUnit's parameters and the environment, with {@link EbpfTest#kernel()} as
+     * {@value EbpfConfig#KERNEL_PROPERTY_NAME} when neither sets that key (the property beats the annotation).
+     */
+    private static EbpfConfig config(ExtensionContext context) {
+        EbpfConfig configured = EbpfConfig.of(context);
+        if (configured.string(EbpfConfig.KERNEL_PROPERTY_NAME).isPresent()) {
+            return configured;
+        }
+        Optional<String> annotated = Settings.classContext(context).getTestClass()
+                .flatMap(t -> AnnotationSupport.findAnnotation(t, EbpfTest.class)).map(EbpfTest::kernel)
+                .filter(k -> !k.isBlank());
+        return annotated.isEmpty() ? configured : EbpfConfig.of(
+                key -> key.equals(EbpfConfig.KERNEL_PROPERTY_NAME) ? annotated.get()
+                        : context.getConfigurationParameter(key).orElse(null), System::getenv);
+    }
+
+    /** The kernel the class must run on in a VM; empty for this JVM's kernel (unset or "host"). */
+    private static Optional<String> kernel(EbpfConfig config) {
+        return config.string(EbpfConfig.KERNEL_PROPERTY_NAME).filter(k -> !k.equals("host"));
     }
 
     private static Optional<RuntimeDecision> decision(ExtensionContext context) {

@@ -45,7 +45,7 @@ final class Targets {
         TestScope scope = TestScope.current(context);
         scope.addProcess(launched);
         for (var stream : scope.streams()) {
-            stream.failFastWhen("target " + process + " died", () -> died(process));
+            stream.producedBy(end(process));
         }
         context.getStore(TestScope.NAMESPACE).put(RELEASE_KEY + process.pid(), launch.release());
         return process;
@@ -68,9 +68,17 @@ final class Targets {
         }
     }
 
-    /** Exited abnormally: a non-zero exit code (a clean end of a bounded run is not death). */
-    static boolean died(TargetProcess process) {
-        return !process.isAlive() && process.exitCode().orElse(0) != 0;
+    /**
+     * A target's exit, as its streams' waits see it (noticed by Process.onExit, not by polling):
+     * a non-zero status is a death, which stops waits at once; a clean end of a bounded run
+     * stops them once every target of the stream has ended.
+     */
+    static java.util.concurrent.CompletionStage<io.junitebpf.event.EventStream.End> end(TargetProcess process) {
+        return process.onExit().thenApplyAsync(p -> {
+            int code = p.exitCode().orElse(-1);
+            return new io.junitebpf.event.EventStream.End("target " + p + (code != 0 ? " died: " : " ended: ")
+                    + p.describeExit(), code != 0);
+        });
     }
 
     static boolean releaseAfterAttach(ExtensionContext context, TestScope.Launched launched) {

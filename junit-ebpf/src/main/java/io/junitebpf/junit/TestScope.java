@@ -37,6 +37,8 @@ final class TestScope implements AutoCloseable {
     private final List<Launched> processes = new ArrayList<>();
     private final List<io.junitebpf.bpf.Link> links = new ArrayList<>();
     private final List<io.junitebpf.net.NetworkNamespace> namespaces = new ArrayList<>();
+    /** Targets the test method launched itself (TargetProcess.launch), tracked in strict mode only. */
+    private final List<TargetProcess> started = new ArrayList<>();
     private final LeakCheck leakCheck;
     private boolean closed;
 
@@ -121,6 +123,17 @@ final class TestScope implements AutoCloseable {
         return namespace;
     }
 
+    /**
+     * In strict mode, a target the test method launched itself: it must be gone when the scope
+     * closes (a leak otherwise, then killed). Ignored once the scope closed (a thread the test
+     * started may launch later) and outside strict mode.
+     */
+    synchronized void addStarted(TargetProcess process) {
+        if (leakCheck != null && !closed) {
+            started.add(process);
+        }
+    }
+
     synchronized List<Launched> processes() {
         return List.copyOf(processes);
     }
@@ -136,10 +149,13 @@ final class TestScope implements AutoCloseable {
             return;
         }
         closed = true;
+        // what the test launched itself and left running is a leak: note it before anything is closed
+        List<TargetProcess> leftRunning = started.stream().filter(TargetProcess::isAlive).toList();
         // producers first (links, then targets), so no event lands after its stream closed;
         // then the streams; then the objects, which close their buffers and detach what is left
         List<AutoCloseable> order = new ArrayList<>(links);
         order.addAll(processes.stream().map(Launched::process).toList());
+        order.addAll(leftRunning);
         order.addAll(streams);
         order.addAll(objects.values().stream().map(Loaded::object).toList());
         order.addAll(namespaces);
@@ -158,7 +174,7 @@ final class TestScope implements AutoCloseable {
             }
         }
         if (leakCheck != null) {
-            leakCheck.verify(processes.stream().map(Launched::process).toList(), namespaces);
+            leakCheck.verify(processes.stream().map(Launched::process).toList(), leftRunning, namespaces);
         }
         if (failure != null) {
             throw failure;

@@ -46,12 +46,24 @@ public final class TargetProcess implements AutoCloseable {
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
+    private final java.util.concurrent.CompletableFuture<TargetProcess> exited;
     private boolean released;
+
+    /**
+     * Who hears of launches made on this thread (and threads it starts): the extension's strict
+     * mode, for the processes a test starts itself. Inheritable, so a launch from a thread the test
+     * started counts too.
+     */
+    private static final InheritableThreadLocal<java.util.function.Consumer<TargetProcess>> LAUNCH_LISTENER =
+            new InheritableThreadLocal<>();
 
     private TargetProcess(Path executable, Process process, Gate gate) {
         this.executable = executable;
         this.process = process;
         this.gate = gate;
+        // before anything can fail: a target must not outlive this JVM, whatever kills it
+        Reaper.kill(process.toHandle());
+        this.exited = process.onExit().thenApply(p -> this);
         readers.add(pump(process.getInputStream(), stdout, "stdout"));
         readers.add(pump(process.getErrorStream(), stderr, "stderr"));
     }
@@ -86,7 +98,27 @@ public final class TargetProcess implements AutoCloseable {
         if (gate == Gate.NONE) {
             target.released = true;
         }
+        var listener = LAUNCH_LISTENER.get();
+        if (listener != null) {
+            listener.accept(target);
+        }
         return target;
+    }
+
+    /**
+     * Tells {@code listener} of every target launched on this thread, and on threads it starts
+     * from now on, until the returned handle is closed.
+     */
+    public static AutoCloseable observeLaunches(java.util.function.Consumer<TargetProcess> listener) {
+        Objects.requireNonNull(listener, "listener");
+        var previous = LAUNCH_LISTENER.get();
+        LAUNCH_LISTENER.set(listener);
+        return () -> LAUNCH_LISTENER.set(previous);
+    }
+
+    /** Completes when the process has exited (and been reaped): no polling. */
+    public java.util.concurrent.CompletableFuture<TargetProcess> onExit() {
+        return exited.copy();
     }
 
     /** The process id; the same before and after release. */

@@ -28,22 +28,12 @@ import java.util.stream.StreamSupport;
  */
 public final class BpfMap {
 
-    /** BPF_MAP_TYPE_HASH. */
-    public static final int TYPE_HASH = 1;
-    /** BPF_MAP_TYPE_ARRAY. */
-    public static final int TYPE_ARRAY = 2;
-    /** BPF_MAP_TYPE_PERF_EVENT_ARRAY. */
-    public static final int TYPE_PERF_EVENT_ARRAY = 4;
-    /** BPF_MAP_TYPE_PERCPU_HASH. */
-    public static final int TYPE_PERCPU_HASH = 5;
-    /** BPF_MAP_TYPE_PERCPU_ARRAY. */
-    public static final int TYPE_PERCPU_ARRAY = 6;
-    /** BPF_MAP_TYPE_LRU_HASH. */
-    public static final int TYPE_LRU_HASH = 9;
-    /** BPF_MAP_TYPE_LRU_PERCPU_HASH. */
-    public static final int TYPE_LRU_PERCPU_HASH = 10;
-    /** BPF_MAP_TYPE_RINGBUF. */
-    public static final int TYPE_RINGBUF = 27;
+    /** @deprecated use {@link MapType#PERF_EVENT_ARRAY}. */
+    @Deprecated(forRemoval = true)
+    public static final MapType TYPE_PERF_EVENT_ARRAY = MapType.PERF_EVENT_ARRAY;
+    /** @deprecated use {@link MapType#RINGBUF}. */
+    @Deprecated(forRemoval = true)
+    public static final MapType TYPE_RINGBUF = MapType.RINGBUF;
 
     private final ObjectHandle handle;
     private final String name;
@@ -64,9 +54,9 @@ public final class BpfMap {
         return name;
     }
 
-    /** The kernel's {@code enum bpf_map_type} value. */
-    public int type() {
-        return handle.withArena(a -> handle.api().mapType(handle.map(name)));
+    /** The map's type ({@code enum bpf_map_type}). */
+    public MapType type() {
+        return MapType.of(handle.withArena(a -> handle.api().mapType(handle.map(name))));
     }
 
     /** The key size in bytes. */
@@ -90,8 +80,7 @@ public final class BpfMap {
 
     /** Whether the map holds one value per possible CPU (PERCPU_HASH, PERCPU_ARRAY, LRU_PERCPU_HASH). */
     public boolean perCpu() {
-        int type = type();
-        return type == TYPE_PERCPU_HASH || type == TYPE_PERCPU_ARRAY || type == TYPE_LRU_PERCPU_HASH;
+        return type().perCpu();
     }
 
     /** How many values each key of a per-CPU map has: libbpf_num_possible_cpus(). */
@@ -238,12 +227,31 @@ public final class BpfMap {
             case EEXIST -> "the key exists (UpdateFlag.NOEXIST only inserts; an array's keys always exist)";
             case ENOENT -> "no such key (UpdateFlag.EXIST only replaces)";
             case E2BIG -> "no room: the map holds " + maxEntries() + " entries (or an array index is past the end)";
-            case EINVAL -> type() == TYPE_ARRAY || type() == TYPE_PERCPU_ARRAY
+            case EINVAL -> type() == MapType.ARRAY || type() == MapType.PERCPU_ARRAY
                     ? "invalid for an array map (array elements cannot be deleted: update them with zeros)"
                     : "invalid argument";
             case EPERM -> "not permitted (a .rodata or .kconfig map is frozen after load)";
             default -> "failed";
         };
+    }
+
+    /**
+     * Throws unless the map is of type {@code expected}, saying what reads the type it has.
+     *
+     * @param operation e.g. "open ring buffer 'events' of uprobe.bpf.o"
+     */
+    void requireType(MapType expected, String operation) {
+        MapType type = type();
+        if (type == expected) {
+            return;
+        }
+        String hint = switch (type) {
+            case PERF_EVENT_ARRAY -> "read it with LoadedObject.perfBuffer(\"" + name + "\")";
+            case RINGBUF -> "read it with LoadedObject.ringBuffer(\"" + name + "\")";
+            default -> "declare it in BPF C with __uint(type, " + expected + ")";
+        };
+        throw new BpfException(operation, "'" + name + "' is a " + type + ", not a " + expected + " (" + hint + ")",
+                0, List.of());
     }
 
     private String operation(String what) {

@@ -16,7 +16,10 @@ public enum KernelFeature {
     /** bpf_get_attach_cookie: needed for USDT on PIE binaries for all processes. */
     BPF_COOKIE("5.15", null),
     /** syscalls/sys_enter_* tracepoints (CONFIG_FTRACE_SYSCALLS). */
-    SYSCALL_TRACEPOINTS("4.7", "CONFIG_FTRACE_SYSCALLS");
+    SYSCALL_TRACEPOINTS("4.7", "CONFIG_FTRACE_SYSCALLS"),
+    /** BPF_PROG_TEST_RUN: running a program on given input; which program types it runs grew later
+     * ({@link ProgramType#testRunSince()}). */
+    PROG_TEST_RUN("4.12", null);
 
     private final String minimumKernel;
     private final String configOption;

@@ -20,8 +20,6 @@ import java.util.zip.GZIPInputStream;
  */
 public final class KernelFeatures {
 
-    private static final int BPF_MAP_TYPE_RINGBUF = 27;
-    private static final int BPF_PROG_TYPE_KPROBE = 2;
     private static final int BPF_FUNC_GET_ATTACH_COOKIE = 174;
     private static final Map<KernelFeature, Optional<String>> CACHE = new EnumMap<>(KernelFeature.class);
 
@@ -69,10 +67,25 @@ public final class KernelFeatures {
                     || exists("/sys/kernel/debug/tracing/events/syscalls/sys_enter_execve") ? Optional.empty()
                     : Optional.of(exists("/sys/kernel/tracing/events") ? "no syscalls/* tracepoints in tracefs"
                     : "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
-            case RINGBUF -> libbpfProbe(() -> Libbpf.system().api().probeMapType(BPF_MAP_TYPE_RINGBUF),
+            case RINGBUF -> libbpfProbe(() -> Libbpf.system().api().probeMapType(MapType.RINGBUF.value()),
                     "BPF_MAP_TYPE_RINGBUF");
-            case BPF_COOKIE -> libbpfProbe(() -> Libbpf.system().api().probeHelper(BPF_PROG_TYPE_KPROBE,
+            case BPF_COOKIE -> libbpfProbe(() -> Libbpf.system().api().probeHelper(ProgramType.KPROBE.value(),
                     BPF_FUNC_GET_ATTACH_COOKIE), "the bpf_get_attach_cookie helper");
+            case PROG_TEST_RUN -> testRunCommand();
+        };
+    }
+
+    /**
+     * BPF_PROG_TEST_RUN on no program: a kernel that has the command answers EBADF,
+     * one that does not know it EINVAL.
+     */
+    private static Optional<String> testRunCommand() {
+        int errno = io.junitebpf.bpf.internal.TestRunCall.probe(Libbpf.system().api());
+        return switch (Errno.of(errno)) {
+            case EBADF -> Optional.empty();
+            case EINVAL -> Optional.of("the kernel does not know the BPF_PROG_TEST_RUN command");
+            default -> Optional.of("probing BPF_PROG_TEST_RUN failed [" + Errno.of(errno)
+                    + "] (missing privileges?)");
         };
     }
 

@@ -54,7 +54,7 @@ public final class KernelObjects {
 
     /** The link with this id, or empty when it is gone. */
     public static Optional<LinkInfo> link(int id) {
-        return ids().info(KernelIds.Kind.LINK, id).map(i -> new LinkInfo(i.id(), i.type(), i.third()));
+        return ids().info(KernelIds.Kind.LINK, id).map(i -> new LinkInfo(i.id(), i.type(), i.programId()));
     }
 
     /** The map with this id, or empty when it is gone. */

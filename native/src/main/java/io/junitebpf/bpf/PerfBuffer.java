@@ -57,7 +57,7 @@ public final class PerfBuffer implements AutoCloseable {
 
     static PerfBuffer open(LoadedObject owner, ObjectHandle handle, BpfMap map, int pageCount) {
         String what = "'" + map.name() + "' of " + handle.displayName();
-        MapTypes.require(map, BpfMap.TYPE_PERF_EVENT_ARRAY, "open perf buffer " + what);
+        map.requireType(MapType.PERF_EVENT_ARRAY, "open perf buffer " + what);
         return new PerfBuffer(new PerfBufferHandle(handle.api(), map.fd(), pageCount, what), owner, map.name(),
                 pageCount);
     }

@@ -20,6 +20,7 @@ public final class Program {
     private final ObjectHandle handle;
     private final String name;
     private final Attacher attacher;
+    private volatile TestRuns.Target testRunTarget;
 
     Program(LoadedObject owner, ObjectHandle handle, String name) {
         this.owner = owner;
@@ -49,6 +50,65 @@ public final class Program {
         }
         return new io.junitebpf.bpf.internal.KernelIds(handle.api())
                 .infoByFd(io.junitebpf.bpf.internal.KernelIds.Kind.PROG, fd, "program '" + name + "'").id();
+    }
+
+    /** The program's type, as libbpf derived it from its {@code SEC()}. */
+    public ProgramType type() {
+        return ProgramType.of(handle.withArena(a -> handle.api().programType(handle.program(name))));
+    }
+
+    /**
+     * Runs the program once (or {@link TestRun#withRepeat repeat} times) on the
+     * given input in the kernel ({@code BPF_PROG_TEST_RUN}), without attaching it.
+     * A run cut short by a signal is run again.
+     *
+     * @throws FeatureUnavailableException when the kernel cannot test-run this program's type
+     * @throws IllegalArgumentException    when the input does not suit the type (no packet, a packet shorter
+     *                                     than an Ethernet header, data for a raw tracepoint)
+     * @throws BpfException                when the kernel refuses the input (EINVAL, with what the type takes)
+     *                                     or the output does not fit (ENOSPC, with the size to give)
+     */
+    public TestRunResult testRun(TestRun run) {
+        Objects.requireNonNull(run, "run");
+        TestRuns.Target target = testRunTarget;
+        if (target == null) {
+            target = TestRuns.target(handle, name);
+            testRunTarget = target;
+        }
+        return TestRuns.run(handle, name, target, run);
+    }
+
+    /**
+     * The verifier's log of this program's load; empty unless the object was opened with a kernel
+     * log level ({@link ObjectOptions#withKernelLogLevel}, e.g. {@link ObjectOptions#LOG_STATS}).
+     */
+    public List<String> verifierLog() {
+        return handle.verifierLog(name);
+    }
+
+    /**
+     * The verifier's statistics of this program's load (instructions processed, states), from its log:
+     * present when the object was opened with a kernel log level, e.g. {@link ObjectOptions#LOG_STATS}.
+     */
+    public java.util.Optional<VerifierStats> verifierStats() {
+        return VerifierStats.parse(verifierLog());
+    }
+
+    /**
+     * The instructions the verifier processed for this program, as the kernel reports it
+     * ({@code bpf_prog_info.verified_insns}, Linux 5.16), without a log; empty on older kernels.
+     *
+     * @throws BpfException when the program was not loaded
+     */
+    public java.util.OptionalLong verifiedInstructions() {
+        int fd = handle.withArena(a -> handle.api().programFd(handle.program(name)));
+        if (fd < 0) {
+            throw new BpfException("read verifier statistics of program '" + name + "'", "not loaded (its autoload"
+                    + " was off)", 0, List.of());
+        }
+        int count = new io.junitebpf.bpf.internal.KernelIds(handle.api()).verifiedInstructions(fd,
+                "program '" + name + "'");
+        return count == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(count);
     }
 
     /** Whether the program was loaded (autoload on). */
@@ -185,24 +245,30 @@ public final class Program {
     }
 
     /**
-     * Attaches a kprobe or kretprobe to a kernel function.
+     * Attaches a kprobe or kretprobe to a kernel function or syscall
+     * ({@code bpf_program__attach_kprobe}, {@code bpf_program__attach_ksyscall}).
      *
      * @throws FeatureUnavailableException when the kernel has no kprobes (CONFIG_KPROBES off)
      */
-    public Link attachKprobe(String function, boolean retprobe) {
-        requireName(function, "kernel function");
+    public Link attachKprobe(Kprobe probe) {
+        Objects.requireNonNull(probe, "probe");
         KernelFeatures.require(KernelFeature.KPROBES);
-        return link(attacher.kprobe(function, retprobe, (retprobe ? "kretprobe " : "kprobe ") + function));
+        return link(probe.syscall() ? attacher.ksyscall(probe.function(), probe.retprobe(), 0, probe.toString())
+                : attacher.kprobe(probe.function(), probe.retprobe(), probe.toString()));
     }
 
-    /**
-     * Attaches a kprobe to a syscall by its name ("execve"), letting libbpf find
-     * the architecture's entry symbol (needs CONFIG_KPROBES, libbpf 1.0).
-     */
+    /** @deprecated use {@link #attachKprobe(Kprobe)} with {@link Kprobe#function} and {@link Kprobe#returning}. */
+    @Deprecated(forRemoval = true)
+    public Link attachKprobe(String function, boolean retprobe) {
+        Kprobe probe = Kprobe.function(function);
+        return attachKprobe(retprobe ? probe.returning() : probe);
+    }
+
+    /** @deprecated use {@link #attachKprobe(Kprobe)} with {@link Kprobe#syscall} and {@link Kprobe#returning}. */
+    @Deprecated(forRemoval = true)
     public Link attachKsyscall(String syscall, boolean retprobe) {
-        requireName(syscall, "syscall name");
-        KernelFeatures.require(KernelFeature.KPROBES);
-        return link(attacher.ksyscall(syscall, retprobe, 0, (retprobe ? "kretsyscall " : "ksyscall ") + syscall));
+        Kprobe probe = Kprobe.syscall(syscall);
+        return attachKprobe(retprobe ? probe.returning() : probe);
     }
 
     private Link link(LinkHandle link) {

@@ -58,7 +58,7 @@ public final class RingBuffer implements AutoCloseable {
     static RingBuffer open(LoadedObject owner, ObjectHandle handle, BpfMap map, Mode mode) {
         Objects.requireNonNull(mode, "mode");
         String operation = "open ring buffer '" + map.name() + "' of " + handle.displayName();
-        MapTypes.require(map, BpfMap.TYPE_RINGBUF, operation);
+        map.requireType(MapType.RINGBUF, operation);
         String what = "'" + map.name() + "' of " + handle.displayName();
         RingReader reader = switch (mode) {
             case MAPPED -> new MappedRingBuffer(map.fd(), Integer.toUnsignedLong(map.maxEntries()), what);

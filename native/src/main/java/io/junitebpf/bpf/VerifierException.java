@@ -1,17 +1,42 @@
 package io.junitebpf.bpf;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The kernel's verifier rejected a program. The message quotes the end of the
- * verifier log, where the reason is; {@link #verifierLog()} keeps all of it.
+ * The kernel's verifier rejected a program. The message gives the verifier's
+ * complaint, the instruction it refused and — from the object's BTF line info,
+ * which the verifier prints as {@code ; code @ file:line} — the C source line;
+ * {@link #verifierLog()} keeps the whole log.
  */
 public final class VerifierException extends BpfException {
 
     private static final int SUMMARY_LINES = 6;
+    private static final Pattern INSTRUCTION = Pattern.compile("^(\\d+): \\([0-9a-f]{2}\\) (.*?)(\\s+; .*)?$");
+    private static final Pattern SOURCE = Pattern.compile("^; ?(.*) @ (\\S+):(\\d+)$");
 
     private final String program;
     private final List<String> verifierLog;
+    private final transient Details details;
+
+    /**
+     * Where the verifier log's C source line points.
+     *
+     * @param file the source file as the object's BTF names it
+     * @param line the line number
+     * @param code the line's text (may be empty when the compiler attributed the instruction to no line)
+     */
+    public record SourceLine(String file, int line, String code) {
+        @Override
+        public String toString() {
+            return file + ":" + line + (code.isBlank() ? "" : ": " + code.strip());
+        }
+    }
+
+    private record Details(String complaint, int instructionIndex, String instruction, SourceLine source) {
+    }
 
     /**
      * @param operation   the load that failed
@@ -22,9 +47,15 @@ public final class VerifierException extends BpfException {
      */
     public VerifierException(String operation, String program, int errnoCode, List<String> log,
                              List<String> verifierLog) {
-        super(operation, summary(program, verifierLog), errnoCode, log);
+        this(operation, program, errnoCode, log, List.copyOf(verifierLog), details(verifierLog));
+    }
+
+    private VerifierException(String operation, String program, int errnoCode, List<String> log,
+                              List<String> verifierLog, Details details) {
+        super(operation, summary(program, verifierLog, details), errnoCode, log);
         this.program = program;
-        this.verifierLog = List.copyOf(verifierLog);
+        this.verifierLog = verifierLog;
+        this.details = details;
     }
 
     /** The rejected program, or null when libbpf's log did not name it. */
@@ -37,9 +68,73 @@ public final class VerifierException extends BpfException {
         return verifierLog;
     }
 
-    private static String summary(String program, List<String> verifierLog) {
-        List<String> tail = verifierLog.subList(Math.max(0, verifierLog.size() - SUMMARY_LINES), verifierLog.size());
-        return "verifier rejected " + (program == null ? "a program" : "program '" + program + "'")
-                + ": " + String.join(" | ", tail.stream().map(String::strip).filter(s -> !s.isEmpty()).toList());
+    /** The verifier's reason, e.g. "R0 invalid mem access 'map_value_or_null'" (its last line before the statistics). */
+    public String complaint() {
+        return details.complaint();
+    }
+
+    /** The instruction the verifier stopped at, e.g. "8: (db) lock *(u64 *)(r0 +0) += r1", if the log shows it. */
+    public Optional<String> instruction() {
+        return details.instructionIndex() < 0 ? Optional.empty()
+                : Optional.of(details.instructionIndex() + ": " + details.instruction());
+    }
+
+    /** The index of that instruction in the program, or -1. */
+    public int instructionIndex() {
+        return details.instructionIndex();
+    }
+
+    /** The C source line of that instruction, when the object has BTF line info. */
+    public Optional<SourceLine> sourceLine() {
+        return Optional.ofNullable(details.source());
+    }
+
+    /** The verifier's statistics up to the rejection, when the log has them. */
+    public Optional<VerifierStats> stats() {
+        return VerifierStats.parse(verifierLog);
+    }
+
+    private static Details details(List<String> log) {
+        int end = log.size();
+        for (int i = log.size() - 1; i >= 0; i--) {
+            if (log.get(i).startsWith("processed ")) {
+                end = i;
+                break;
+            }
+        }
+        int at = end - 1;
+        while (at >= 0 && log.get(at).isBlank()) {
+            at--;
+        }
+        String complaint = at >= 0 ? log.get(at).strip() : "";
+        int index = -1;
+        String instruction = null;
+        SourceLine source = null;
+        for (int i = at - 1; i >= 0; i--) {
+            String line = log.get(i);
+            Matcher insn = INSTRUCTION.matcher(line);
+            if (index < 0 && insn.matches()) {
+                index = Integer.parseInt(insn.group(1));
+                instruction = insn.group(2).strip();
+                continue;
+            }
+            Matcher src = SOURCE.matcher(line);
+            if (index >= 0 && src.matches()) {
+                source = new SourceLine(src.group(2), Integer.parseInt(src.group(3)), src.group(1));
+                break;
+            }
+        }
+        return new Details(complaint, index, instruction, source);
+    }
+
+    private static String summary(String program, List<String> verifierLog, Details details) {
+        String who = "verifier rejected " + (program == null ? "a program" : "program '" + program + "'") + ": ";
+        if (details.complaint().isEmpty() || details.instructionIndex() < 0) {
+            List<String> tail = verifierLog.subList(Math.max(0, verifierLog.size() - SUMMARY_LINES),
+                    verifierLog.size());
+            return who + String.join(" | ", tail.stream().map(String::strip).filter(s -> !s.isEmpty()).toList());
+        }
+        return who + details.complaint() + " at instruction " + details.instructionIndex() + " ("
+                + details.instruction() + ")" + (details.source() == null ? "" : ", source " + details.source());
     }
 }

@@ -38,8 +38,8 @@ class ArchitectureTest {
     }
 
     @Test
-    void elfAndBtfReadersArePureJava() {
-        noClasses().that().resideInAnyPackage("io.junitebpf.elf..", "io.junitebpf.btf..")
+    void elfAndBtfReadersAndThePacketBuilderArePureJava() {
+        noClasses().that().resideInAnyPackage("io.junitebpf.elf..", "io.junitebpf.btf..", "io.junitebpf.packet..")
                 .should().dependOnClassesThat().resideInAPackage("io.junitebpf.bpf..")
                 .check(NATIVE);
     }

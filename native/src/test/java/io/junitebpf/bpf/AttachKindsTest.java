@@ -104,7 +104,7 @@ class AttachKindsTest {
     void kprobeOnAKernelFunctionCountsAndStopsAfterClose() {
         AttachFixture.assumeFeature(KernelFeature.KPROBES);
         try (LoadedObject bpf = AttachFixture.load()) {
-            Link link = bpf.program("on_kprobe").attachKprobe("do_sys_openat2", false);
+            Link link = bpf.program("on_kprobe").attachKprobe(Kprobe.function("do_sys_openat2"));
             assertThat(link.description()).isEqualTo("kprobe do_sys_openat2");
 
             openFiles(CALLS);
@@ -119,7 +119,7 @@ class AttachKindsTest {
     void ksyscallFindsTheSyscallsEntrySymbol() {
         AttachFixture.assumeFeature(KernelFeature.KPROBES);
         try (LoadedObject bpf = AttachFixture.load()) {
-            Link link = bpf.program("on_ksyscall").attachKsyscall("getppid", false);
+            Link link = bpf.program("on_ksyscall").attachKprobe(Kprobe.syscall("getppid"));
 
             AttachFixture.getppid(CALLS);
 
@@ -134,11 +134,11 @@ class AttachKindsTest {
         assumeFalse(KernelFeatures.has(KernelFeature.KPROBES), "the kernel has kprobes");
         try (LoadedObject bpf = AttachFixture.load()) {
             assertThat(bpf.program("on_kprobe").loaded()).isTrue();
-            assertThatThrownBy(() -> bpf.program("on_kprobe").attachKprobe("do_sys_openat2", false))
+            assertThatThrownBy(() -> bpf.program("on_kprobe").attachKprobe(Kprobe.function("do_sys_openat2")))
                     .isInstanceOf(FeatureUnavailableException.class)
                     .hasMessageContaining("KPROBES unavailable")
                     .hasMessageContaining("CONFIG_KPROBES");
-            assertThatThrownBy(() -> bpf.program("on_ksyscall").attachKsyscall("getppid", false))
+            assertThatThrownBy(() -> bpf.program("on_ksyscall").attachKprobe(Kprobe.syscall("getppid")))
                     .isInstanceOf(FeatureUnavailableException.class)
                     .hasMessageContaining("KPROBES unavailable");
         }

@@ -89,7 +89,7 @@ class BpfMapTest {
     @Test
     void arrayKeysAreEveryIndexAndCannotBeDeleted() {
         BpfMap array = bpf.map("slots");
-        assertThat(array.type()).isEqualTo(BpfMap.TYPE_ARRAY);
+        assertThat(array.type()).isEqualTo(MapType.ARRAY);
         assertThat(array.keys().map(MapsFixture::u32)).containsExactly(0, 1, 2, 3);
         array.update(u32(3), u64(99));
         assertThat(array.lookup(u32(3))).map(MapsFixture::u64).hasValue(99L);

@@ -93,7 +93,7 @@ class ObjectOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("object options: blank object name");
         assertThatThrownBy(() -> ObjectOptions.DEFAULTS.withKernelLogLevel(3))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("object options: kernel log level 3 is out of range (0, 1 or 2)");
+                .hasMessage("object options: kernel log level 3 is out of range (0, 1 or 2, each optionally | LOG_STATS)");
         assertThatThrownBy(() -> ObjectOptions.DEFAULTS.withKernelLogLevel(-1))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ObjectOptions.DEFAULTS.withBtfCustomPath(null))

@@ -43,6 +43,38 @@ class VerifierFailureTest {
     }
 
     @Test
+    void theFailureNamesTheInstructionAndTheSourceLine() {
+        VerifierException e;
+        try (BpfObject spec = BpfObject.open(bytes(), RESOURCE)) {
+            e = catchThrowableOfType(VerifierException.class, spec::load);
+        }
+        assertThat(e.complaint()).isEqualTo(REASON);
+        assertThat(e.instruction()).hasValueSatisfying(i -> assertThat(i).endsWith("lock *(u64 *)(r0 +0) += r1"));
+        assertThat(e.instructionIndex()).isPositive();
+        assertThat(e.sourceLine()).hasValueSatisfying(src -> {
+            assertThat(src.file()).isEqualTo("verifier_reject.bpf.c");
+            assertThat(src.line()).isEqualTo(41);
+            assertThat(src.code()).isEqualTo("__sync_fetch_and_add(count, 1);");
+        });
+        assertThat(e.getMessage()).contains(REASON + " at instruction " + e.instructionIndex())
+                .contains("source verifier_reject.bpf.c:41: __sync_fetch_and_add(count, 1);");
+        assertThat(e.stats()).hasValueSatisfying(s -> assertThat(s.processedInstructions()).isPositive());
+    }
+
+    @Test
+    void withLogStatsTheProgramsLoadedBeforeTheRejectedOneDoNotMixIntoItsLog() {
+        VerifierException e;
+        try (BpfObject spec = BpfObject.open(Libbpf.system(), bytes(),
+                ObjectOptions.DEFAULTS.withKernelLogLevel(ObjectOptions.LOG_STATS), RESOURCE)) {
+            e = catchThrowableOfType(VerifierException.class, spec::load);
+        }
+        assertThat(e).isNotNull();
+        assertThat(e.program()).isEqualTo(REJECTED);
+        assertThat(e.verifierLog()).anySatisfy(line -> assertThat(line).contains(REASON))
+                .filteredOn(line -> line.startsWith("processed ")).hasSize(1);
+    }
+
+    @Test
     void aHigherKernelLogLevelKeepsTheReason() {
         VerifierException e;
         try (BpfObject spec = BpfObject.open(Libbpf.system(), bytes(),

@@ -40,14 +40,16 @@ public final class GlobalData {
     private static final String GLOBALS_KEY = "globals";
 
     private final ObjectHandle handle;
-    private final MapApi api;
+    private final ObjectDataApi api;
+    private final MapApi elements;
     private final Map<String, Variable> variables = new LinkedHashMap<>();
     private final Map<String, MemorySegment> maps = new HashMap<>();
     private final Map<String, MappedRegion> regions = new HashMap<>();
 
-    private GlobalData(ObjectHandle handle, MapApi api, Btf btf) {
+    private GlobalData(ObjectHandle handle, ObjectDataApi api, Btf btf) {
         this.handle = handle;
         this.api = api;
+        this.elements = new MapApi(handle.api());
         for (BtfType type : btf.types()) {
             if (type.kind() != BtfKind.DATASEC) {
                 continue;
@@ -73,7 +75,7 @@ public final class GlobalData {
 
     /** The object's globals, worked out once per object. */
     public static GlobalData of(ObjectHandle handle) {
-        return handle.derived(GLOBALS_KEY, h -> new GlobalData(h, new MapApi(h.api()),
+        return handle.derived(GLOBALS_KEY, h -> new GlobalData(h, new ObjectDataApi(h.api()),
                 btf(h).orElseThrow(() -> new BpfException("find global variables of " + h.displayName(),
                         "the object has no BTF (compile the BPF C with clang -g)", 0, List.of()))));
     }
@@ -81,7 +83,7 @@ public final class GlobalData {
     /** libbpf's copy of the object's BTF (with section sizes and offsets fixed up), parsed once. */
     public static Optional<Btf> btf(ObjectHandle handle) {
         return handle.derived(BTF_KEY, h -> {
-            byte[] raw = new MapApi(h.api()).rawBtf(h.pointer());
+            byte[] raw = new ObjectDataApi(h.api()).rawBtf(h.pointer());
             return Optional.ofNullable(raw).map(bytes -> Btf.parse(h.displayName(), bytes));
         });
     }
@@ -152,7 +154,7 @@ public final class GlobalData {
 
     private MappedRegion region(Variable v, MemorySegment map, String operation) {
         MappedRegion region = regions.get(v.section());
-        if (region == null && (api.mapFlags(map) & MapApi.F_MMAPABLE) != 0) {
+        if (region == null && (api.mapFlags(map) & ObjectDataApi.F_MMAPABLE) != 0) {
             int fd = handle.api().mapFd(map);
             region = MappedRegion.map(fd, handle.api().mapValueSize(map), !v.readOnlyAfterLoad(), operation);
             handle.onClose(region);
@@ -164,7 +166,7 @@ public final class GlobalData {
     private MemorySegment readSection(Variable v, MemorySegment map, String operation, Arena arena) {
         MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
         MemorySegment value = arena.allocate(handle.api().mapValueSize(map), 8);
-        int rc = api.lookup(map, key, value);
+        int rc = elements.lookup(map, key, value);
         if (rc < 0) {
             throw new BpfException(operation, "reading " + v.section() + " failed", -rc, List.of());
         }
@@ -173,7 +175,7 @@ public final class GlobalData {
 
     private void writeSection(Variable v, MemorySegment values, String operation, Arena arena) {
         MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
-        int rc = api.update(maps.get(v.section()), key, values, 0);
+        int rc = elements.update(maps.get(v.section()), key, values, 0);
         if (rc < 0) {
             throw new BpfException(operation, "writing " + v.section() + " failed", -rc, List.of());
         }

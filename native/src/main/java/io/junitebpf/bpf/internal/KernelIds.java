@@ -68,7 +68,7 @@ public final class KernelIds {
     }
 
     /**
-     * The first words of the object's info struct (type, id, then for a link its
+     * The first words of the object's info struct (type, id, and for a link its
      * program id) and, for a program or map, its name; empty when the id is gone.
      */
     public Optional<Info> info(Kind kind, int id) {
@@ -111,14 +111,46 @@ public final class KernelIds {
                 case MAP -> cString(info.asSlice(MAP_NAME_OFFSET, 16));
                 case LINK -> "";
             };
-            return new Info(info.get(JAVA_INT, 0), info.get(JAVA_INT, 4), info.get(JAVA_INT, 8), name);
+            // struct bpf_link_info { type; id; prog_id; ... }: only a link has a program id there
+            int programId = kind == Kind.LINK ? info.get(JAVA_INT, 8) : 0;
+            return new Info(info.get(JAVA_INT, 0), info.get(JAVA_INT, 4), programId, name);
         } catch (Throwable t) {
             throw Errors.rethrow(t);
         }
     }
 
-    /** What {@link #info} reads: for a link, {@code third} is its program's id. */
-    public record Info(int type, int id, int third, String name) {
+    /** offsetof(struct bpf_prog_info, verified_insns) (Linux 5.16; older kernels leave it 0). */
+    private static final int PROG_VERIFIED_INSNS_OFFSET = 216;
+
+    /**
+     * The verifier's count of processed instructions for the program {@code fd}
+     * ({@code bpf_prog_info.verified_insns}); 0 when the kernel does not report it.
+     */
+    public int verifiedInstructions(int fd, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(INFO_SIZE, 8);
+            MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, INFO_SIZE);
+            int rc = (int) lib.function("bpf_obj_get_info_by_fd", FunctionDescriptor.of(JAVA_INT, JAVA_INT,
+                    ADDRESS, ADDRESS), "0.0.1").invokeExact(fd, info, length);
+            if (rc < 0) {
+                throw new BpfException("read info of " + what, "BPF_OBJ_GET_INFO_BY_FD failed", -rc, List.of());
+            }
+            // the kernel writes back how much of the struct it knows: an older one stops before the field
+            return length.get(JAVA_INT, 0) > PROG_VERIFIED_INSNS_OFFSET
+                    ? info.get(JAVA_INT, PROG_VERIFIED_INSNS_OFFSET) : 0;
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
+    }
+
+    /**
+     * What {@link #info} reads.
+     *
+     * @param programId for a link, the id of the program it attaches; 0 for programs and maps
+     * @param name      a program's or map's name; empty for a link
+     */
+    public record Info(int type, int id, int programId, String name) {
     }
 
     private static String cString(MemorySegment bytes) {

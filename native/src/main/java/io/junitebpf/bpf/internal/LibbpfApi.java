@@ -23,6 +23,7 @@ public final class LibbpfApi {
     private final NativeLibrary lib;
     private final int major;
     private final int minor;
+    private volatile MemorySegment testRun;
 
     private LibbpfApi(NativeLibrary lib, int major, int minor) {
         this.lib = lib;
@@ -147,12 +148,23 @@ public final class LibbpfApi {
         return string(callPtr("bpf_program__section_name", FunctionDescriptor.of(ADDRESS, ADDRESS), "0.2", prog));
     }
 
+    // invokeExact: test runs ask for both on every call
     public int programType(MemorySegment prog) {
-        return callInt("bpf_program__type", FunctionDescriptor.of(JAVA_INT, ADDRESS), "0.0.1", prog);
+        try {
+            return (int) lib.function("bpf_program__type", FunctionDescriptor.of(JAVA_INT, ADDRESS), "0.0.1")
+                    .invokeExact(prog);
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
     }
 
     public int programFd(MemorySegment prog) {
-        return callInt("bpf_program__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS), "0.0.1", prog);
+        try {
+            return (int) lib.function("bpf_program__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS), "0.0.1")
+                    .invokeExact(prog);
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
     }
 
     public boolean programAutoload(MemorySegment prog) {
@@ -171,6 +183,16 @@ public final class LibbpfApi {
         } catch (Throwable t) {
             throw Errors.rethrow(t);
         }
+    }
+
+    /** The address of bpf_prog_test_run_opts, kept in a field: test runs need it on every call. */
+    MemorySegment testRunAddress() {
+        MemorySegment address = testRun;
+        if (address == null) {
+            address = lib.address("bpf_prog_test_run_opts", "0.7");
+            testRun = address;
+        }
+        return address;
     }
 
     // ---- attach: each returns a struct bpf_link * or throws --------------------------------------

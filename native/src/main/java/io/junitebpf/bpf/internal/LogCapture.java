@@ -38,14 +38,25 @@ public final class LogCapture implements AutoCloseable {
 
     private final List<String> lines = new ArrayList<>();
     private final StringBuilder partial = new StringBuilder();
+    private final boolean includeDebug;
     private boolean closed;
 
-    private LogCapture() {
+    private LogCapture(boolean includeDebug) {
+        this.includeDebug = includeDebug;
     }
 
     /** Opens a capture on the current thread; close it in the same thread. */
     public static LogCapture start() {
-        LogCapture capture = new LogCapture();
+        return start(false);
+    }
+
+    /**
+     * Opens a capture that also takes libbpf's DEBUG lines, whatever {@link #debug} says: a load
+     * with a kernel log level needs them, because libbpf prints a successful load's verifier log
+     * at DEBUG.
+     */
+    public static LogCapture start(boolean includeDebug) {
+        LogCapture capture = new LogCapture(includeDebug);
         ACTIVE.get().push(capture);
         return capture;
     }
@@ -99,7 +110,8 @@ public final class LogCapture implements AutoCloseable {
         try {
             Level lvl = level >= 0 && level < Level.values().length ? Level.values()[level] : Level.DEBUG;
             Deque<LogCapture> captures = ACTIVE.get();
-            if (lvl == Level.DEBUG && !debug) {
+            boolean wanted = lvl != Level.DEBUG || debug;
+            if (!wanted && captures.stream().noneMatch(c -> c.includeDebug)) {
                 return 0;
             }
             String text;
@@ -109,10 +121,14 @@ public final class LogCapture implements AutoCloseable {
                 text = n < 0 ? "" : buffer.getString(0);
             }
             if (captures.isEmpty()) {
-                log(lvl, text);
+                if (wanted) {
+                    log(lvl, text);
+                }
             } else {
                 for (LogCapture capture : captures) {
-                    capture.append(text);
+                    if (wanted || capture.includeDebug) {
+                        capture.append(text);
+                    }
                 }
             }
         } catch (Throwable t) {

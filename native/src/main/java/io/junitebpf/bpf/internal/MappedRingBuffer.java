@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * producer position and each header are read with acquire semantics (the
  * kernel publishes both with release stores, so the record's bytes are visible
  * once its header says committed), and the consumer position is published with
- * a release store after each record, which tells the kernel the space is free.
+ * a release store, which tells the kernel the space is free — batched, see {@link #drain}.
  *
  * <p>Waiting uses epoll on the map fd, but only when the ring is empty: as long
  * as there is data, poll costs no system call at all.
@@ -39,6 +39,8 @@ public final class MappedRingBuffer implements RingReader {
     private static final int BUSY_BIT = 1 << 31;
     private static final int DISCARD_BIT = 1 << 30;
     private static final int HEADER_SIZE = 8;
+    /** How much data is consumed between two publications of the consumer position. */
+    private static final long PUBLISH_BYTES = 64 * 1024;
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
@@ -113,37 +115,45 @@ public final class MappedRingBuffer implements RingReader {
         }
     }
 
-    /** Hands over every committed record, stopping at the first one still being written. */
+    /**
+     * Hands over every committed record, stopping at the first one still being written.
+     *
+     * <p>The consumer position is published (release store) once per {@link #PUBLISH_BYTES}
+     * and at the end, not after every record as libbpf does: the store goes to a cache line
+     * the kernel's producers read, and the space comes back to them in batches instead.
+     */
     private int drain(Consumer<ByteBuffer> handler) {
+        // read back, not cached: another reader of the same map (a second RingBuffer) may have moved it
         long consumerPos = (long) LONG.getAcquire(consumerPage, 0L);
+        long published = consumerPos;
         int count = 0;
-        boolean progress;
-        do {
-            progress = false;
-            long producerPos = (long) LONG.getAcquire(producerPage, 0L);
-            while (consumerPos < producerPos) {
-                long offset = consumerPos & mask;
-                int header = (int) INT.getAcquire(data, offset);
-                if ((header & BUSY_BIT) != 0) {
-                    return count;
-                }
-                int length = header & ~(BUSY_BIT | DISCARD_BIT);
-                progress = true;
-                consumerPos += (HEADER_SIZE + length + 7) & ~7L;
-                if ((header & DISCARD_BIT) == 0) {
-                    consumed++;
-                    try {
-                        handler.accept(record(offset + HEADER_SIZE, length));
-                    } finally {
-                        // also when the handler threw: that record is consumed, the rest stay
-                        LONG.setRelease(consumerPage, 0L, consumerPos);
+        try {
+            long producerPos;
+            while (consumerPos < (producerPos = (long) LONG.getAcquire(producerPage, 0L))) {
+                do {
+                    long offset = consumerPos & mask;
+                    int header = (int) INT.getAcquire(data, offset);
+                    if ((header & BUSY_BIT) != 0) {
+                        return count;
                     }
-                    count++;
-                } else {
-                    LONG.setRelease(consumerPage, 0L, consumerPos);
-                }
+                    int length = header & ~(BUSY_BIT | DISCARD_BIT);
+                    consumerPos += (HEADER_SIZE + length + 7) & ~7L;
+                    if ((header & DISCARD_BIT) == 0) {
+                        count++; // also when the handler throws: that record is consumed, the rest stay
+                        handler.accept(record(offset + HEADER_SIZE, length));
+                    }
+                    if (consumerPos - published >= PUBLISH_BYTES) {
+                        LONG.setRelease(consumerPage, 0L, consumerPos);
+                        published = consumerPos;
+                    }
+                } while (consumerPos < producerPos);
             }
-        } while (progress);
+        } finally {
+            if (consumerPos != published) {
+                LONG.setRelease(consumerPage, 0L, consumerPos);
+            }
+            consumed += count;
+        }
         return count;
     }
 

@@ -85,6 +85,26 @@ public final class NativeLibrary {
                 s -> LINKER.downcallHandle(require(symbol, since), descriptor, CAPTURE_ERRNO));
     }
 
+    /**
+     * The address of {@code symbol}, for a downcall handle that takes the address as its first
+     * argument: such a handle can be a constant the JIT inlines, whichever libbpf is loaded.
+     */
+    public MemorySegment address(String symbol, String since) {
+        return require(symbol, since);
+    }
+
+    /**
+     * Calls {@code symbol} with boxed arguments (invokeWithArguments): for calls off any hot path,
+     * where one generic helper beats a typed handle per symbol.
+     */
+    public Object invoke(String symbol, FunctionDescriptor descriptor, String since, Object... args) {
+        try {
+            return function(symbol, descriptor, since).invokeWithArguments(args);
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
+    }
+
     private MemorySegment require(String symbol, String since) {
         return lookup.find(symbol).orElseThrow(() -> new UnsupportedOperationException(
                 symbol + " is not in " + location + " (libbpf " + version + "); it needs libbpf " + since

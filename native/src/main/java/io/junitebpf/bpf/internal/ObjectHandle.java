@@ -31,11 +31,14 @@ public final class ObjectHandle implements AutoCloseable {
     private final Map<String, MemorySegment> maps = new LinkedHashMap<>();
     private final Map<String, Object> derived = new HashMap<>();
     private final List<AutoCloseable> closeFirst = new ArrayList<>();
+    private final int kernelLogLevel;
+    private Map<String, List<String>> verifierLogs = Map.of();
     private boolean loaded;
     private boolean closed;
 
-    private ObjectHandle(LibbpfApi api, Arena arena, String displayName, MemorySegment object) {
+    private ObjectHandle(LibbpfApi api, Arena arena, String displayName, MemorySegment object, int kernelLogLevel) {
         this.api = api;
+        this.kernelLogLevel = kernelLogLevel;
         this.arena = arena;
         this.displayName = displayName;
         this.object = object;
@@ -55,7 +58,7 @@ public final class ObjectHandle implements AutoCloseable {
 
     /** bpf_object__open_mem on a copy of {@code bytes} that lives as long as the object. */
     public static ObjectHandle openMemory(LibbpfApi api, byte[] bytes, String displayName, OpenOptions options) {
-        return open(api, displayName, (arena) -> {
+        return open(api, displayName, options, (arena) -> {
             MemorySegment buffer = arena.allocate(Math.max(1, bytes.length), 8);
             MemorySegment.copy(bytes, 0, buffer, ValueLayout.JAVA_BYTE, 0, bytes.length);
             try (LogCapture log = LogCapture.start()) {
@@ -66,17 +69,18 @@ public final class ObjectHandle implements AutoCloseable {
 
     /** bpf_object__open_file. */
     public static ObjectHandle openFile(LibbpfApi api, String path, OpenOptions options) {
-        return open(api, path, (arena) -> {
+        return open(api, path, options, (arena) -> {
             try (LogCapture log = LogCapture.start()) {
                 return api.objectOpenFile(arena.allocateFrom(path), openOpts(arena, options), path, log);
             }
         });
     }
 
-    private static ObjectHandle open(LibbpfApi api, String displayName, Function<Arena, MemorySegment> opener) {
+    private static ObjectHandle open(LibbpfApi api, String displayName, OpenOptions options,
+                                     Function<Arena, MemorySegment> opener) {
         Arena arena = Arena.ofShared();
         try {
-            return new ObjectHandle(api, arena, displayName, opener.apply(arena));
+            return new ObjectHandle(api, arena, displayName, opener.apply(arena), options.kernelLogLevel());
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -149,13 +153,29 @@ public final class ObjectHandle implements AutoCloseable {
         if (loaded) {
             throw new IllegalStateException("load " + displayName + ": already loaded");
         }
-        try (LogCapture log = LogCapture.start()) {
+        // With a kernel log level libbpf prints each loaded program's verifier log, at DEBUG.
+        try (LogCapture log = LogCapture.start(kernelLogLevel != 0)) {
             int rc = api.objectLoad(obj);
             loaded = true;
             if (rc < 0) {
                 throw LoadFailures.of("load object " + displayName, -rc, log.lines());
             }
+            verifierLogs = Map.copyOf(LoadFailures.programLogs(log.lines()));
         }
+    }
+
+    /**
+     * The verifier's log of a loaded program; empty unless the object was opened with a kernel
+     * log level (libbpf asks the kernel for no log otherwise).
+     */
+    public synchronized List<String> verifierLog(String program) {
+        pointer();
+        return verifierLogs.getOrDefault(program, List.of());
+    }
+
+    /** The kernel log level the object was opened with. */
+    public int kernelLogLevel() {
+        return kernelLogLevel;
     }
 
     public synchronized boolean loaded() {
@@ -180,6 +200,12 @@ public final class ObjectHandle implements AutoCloseable {
         try (Arena scratch = Arena.ofConfined()) {
             return call.apply(scratch);
         }
+    }
+
+    /** Runs {@code call} under the object's lock, after checking it is open. */
+    public synchronized <T> T locked(java.util.function.Supplier<T> call) {
+        pointer();
+        return call.get();
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.junitebpf.container;
+package io.junitebpf.remote;
 
 import io.junitebpf.junit.spi.TestOutcome.Status;
 import io.junitebpf.junit.spi.TestRequest;
@@ -39,21 +39,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The container side of the protocol: one JVM per container serves the test requests of its class. Usage:
- * {@code ContainerTestMain SOCKET}. It listens on the Unix socket SOCKET (in the exchange directory, which host and
- * container see at the same path), prints {@value #READY}, and for each line "REQUEST_FILE\tRESPONSE_FILE" from
- * the host runs that test method through the JUnit Platform launcher, writes what happened to the response file,
- * and answers "done". It exits when the host hangs up.
+ * The remote side of the protocol, in a container or a VM: one JVM serves the test requests of its runtime one after
+ * another. In a container, {@code RemoteTestMain SOCKET} listens on the Unix socket SOCKET (in the exchange directory,
+ * which host and container see at the same path), prints {@value #READY}, and for each line
+ * "REQUEST_FILE\tRESPONSE_FILE" from the host runs that test method through the JUnit Platform launcher, writes what
+ * happened to the response file, and answers "done"; it exits when the host hangs up. In a VM guest, whose exchange
+ * directory is a 9p share where sockets do not cross, the VM runtime's server hands the same files to a
+ * {@link Server}.
  *
  * <p>Each request runs in a fresh class loader over the class path: the test class, the extension, the native
  * library and everything else of the project get fresh statics, as they did in a fresh JVM per test, without paying
  * for the JVM's start. Only the test frameworks ({@link #SHARED}: JUnit, AssertJ, Testcontainers) are loaded once,
  * by a parent loader shared by all requests — their statics are not the tests' state, and loading them is most of
- * what a fresh JVM cost. It runs
- * with {@value io.junitebpf.junit.EbpfConfig#RUNTIME_PROPERTY_NAME}=in-process, so the extension loads BPF here
- * instead of asking for another container.
+ * what a fresh JVM cost. It runs with {@value io.junitebpf.junit.EbpfConfig#RUNTIME_PROPERTY_NAME}=in-process, so
+ * the extension loads BPF here instead of asking for another remote runtime.
  */
-final class ContainerTestMain {
+public final class RemoteTestMain {
 
     /** Jars loaded once for all requests, by file name prefix: test frameworks, not the project's code. */
     private static final List<String> SHARED = List.of("junit-platform-", "junit-jupiter-", "opentest4j-",
@@ -61,22 +62,20 @@ final class ContainerTestMain {
             "duct-tape-", "commons-compress-", "commons-io-", "commons-codec-", "commons-lang3-", "jackson-");
 
     /** What the JVM prints on stdout once it listens. */
-    static final String READY = "junit-ebpf test server ready";
+    public static final String READY = "junit-ebpf test server ready";
 
-    private ContainerTestMain() {
+    private RemoteTestMain() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
-            System.err.println("usage: ContainerTestMain SOCKET");
+            System.err.println("usage: RemoteTestMain SOCKET");
             System.exit(2);
         }
         Path socket = Path.of(args[0]);
         // the console handler takes System.err when first used: make that the JVM's stderr, not a test's capture
         java.util.logging.Logger.getLogger("").getHandlers();
-        URLClassLoader shared = new URLClassLoader("junit-ebpf test frameworks", classPath(true),
-                ClassLoader.getPlatformClassLoader());
-        URL[] classPath = classPath(false);
+        Server requests = Server.forThisJvm();
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
             // created by root in the container; the host's user, maybe unprivileged, connects to it
@@ -89,7 +88,7 @@ final class ContainerTestMain {
                  Writer out = new OutputStreamWriter(Channels.newOutputStream(host), StandardCharsets.UTF_8)) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     String[] files = line.split("\t", 2);
-                    serve(shared, classPath, files[0], files[1]);
+                    requests.serve(Path.of(files[0]), Path.of(files[1]));
                     out.write("done\n");
                     out.flush();
                 }
@@ -99,24 +98,40 @@ final class ContainerTestMain {
         System.exit(0);
     }
 
-    /** Runs one request in a fresh class loader; a failure to run it at all becomes the answer. */
-    private static void serve(ClassLoader shared, URL[] classPath, String requestFile, String responseFile)
-            throws IOException {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        try (URLClassLoader loader = new URLClassLoader("junit-ebpf test", classPath, shared)) {
-            thread.setContextClassLoader(loader);
-            Method answer = Class.forName(ContainerTestMain.class.getName(), true, loader)
-                    .getDeclaredMethod("answer", String.class, String.class);
-            answer.setAccessible(true);
-            answer.invoke(null, requestFile, responseFile);
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
-            ContainerTestResult.write(Path.of(responseFile), Status.FAILED, Optional.of(ContainerTestResult.Failure.of(
-                    new ContainerException("container runtime: cannot run " + requestFile + ": " + cause, cause))),
-                    List.of(), "", "");
-        } finally {
-            thread.setContextClassLoader(previous);
+    /** Runs requests one after another, each in a fresh class loader under one loader of the test frameworks. */
+    public static final class Server {
+        private final ClassLoader shared;
+        private final URL[] classPath;
+
+        private Server(ClassLoader shared, URL[] classPath) {
+            this.shared = shared;
+            this.classPath = classPath;
+        }
+
+        /** A server over this JVM's class path. */
+        public static Server forThisJvm() throws IOException {
+            return new Server(new URLClassLoader("junit-ebpf test frameworks", classPath(true),
+                    ClassLoader.getPlatformClassLoader()), classPath(false));
+        }
+
+        /** Runs one request in a fresh class loader; a failure to run it at all becomes the answer. */
+        public void serve(Path requestFile, Path responseFile) throws IOException {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            try (URLClassLoader loader = new URLClassLoader("junit-ebpf test", classPath, shared)) {
+                thread.setContextClassLoader(loader);
+                Method answer = Class.forName(RemoteTestMain.class.getName(), true, loader)
+                        .getDeclaredMethod("answer", String.class, String.class);
+                answer.setAccessible(true);
+                answer.invoke(null, requestFile.toString(), responseFile.toString());
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
+                RemoteTestResult.write(responseFile, Status.FAILED, Optional.of(RemoteTestResult.Failure.of(
+                        new IllegalStateException("remote runtime: cannot run " + requestFile + ": " + cause, cause))),
+                        List.of(), "", "");
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
         }
     }
 
@@ -139,8 +154,8 @@ final class ContainerTestMain {
             System.setOut(stdout);
             System.setErr(stderr);
         }
-        ContainerTestResult.write(Path.of(responseFile), outcome.status,
-                outcome.failure.map(ContainerTestResult.Failure::of), outcome.reportEntries,
+        RemoteTestResult.write(Path.of(responseFile), outcome.status,
+                outcome.failure.map(RemoteTestResult.Failure::of), outcome.reportEntries,
                 out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -161,15 +176,16 @@ final class ContainerTestMain {
         return urls.toArray(URL[]::new);
     }
 
-    static Outcome run(TestRequest request) {
+    /** Runs {@code request} in this JVM through the JUnit Platform launcher. */
+    public static Outcome run(TestRequest request) {
         Outcome outcome = new Outcome();
         Launcher launcher = LauncherFactory.create();
         launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selector(request)).build(), outcome);
         if (!outcome.testFinished && outcome.status == Status.SUCCESSFUL) {
             outcome.status = Status.FAILED;
-            outcome.failure = Optional.of(new ContainerException("container runtime: no test matched "
+            outcome.failure = Optional.of(new IllegalStateException("remote runtime: no test matched "
                     + request.displayName() + request.uniqueId().map(id -> " / " + id).orElse("")
-                    + " in the container (is the container's class path the host's?)", null));
+                    + " on the remote side (is its class path the test JVM's?)"));
         }
         return outcome;
     }
@@ -185,7 +201,7 @@ final class ContainerTestMain {
     }
 
     /** Collects the test's outcome; a failing class-level callback counts against the test. */
-    static final class Outcome implements TestExecutionListener {
+    public static final class Outcome implements TestExecutionListener {
         Status status = Status.SUCCESSFUL;
         Optional<Throwable> failure = Optional.empty();
         final List<Map<String, String>> reportEntries = new ArrayList<>();
@@ -210,7 +226,7 @@ final class ContainerTestMain {
                 testFinished = true;
                 if (status == Status.SUCCESSFUL) {
                     status = Status.ABORTED;
-                    failure = Optional.of(new org.opentest4j.TestAbortedException("skipped in the container: " + reason));
+                    failure = Optional.of(new org.opentest4j.TestAbortedException("skipped on the remote side: " + reason));
                 }
             }
         }

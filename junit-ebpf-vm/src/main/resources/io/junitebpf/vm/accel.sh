@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# QEMU accelerator choice for scripts/kernel-matrix (sourced; defines functions only).
+# QEMU accelerator choice for guests (guest.sh, scripts/kernel-matrix; sourced; defines functions only).
 #
 # A /dev/kvm that exists is no proof that KVM works: on some machines QEMU aborts at once under
 # `-accel kvm -cpu host` (failed to set MSR 0x10a, assertion in kvm_buf_set_msrs), or the guest spins

@@ -1,4 +1,4 @@
-package io.junitebpf.container;
+package io.junitebpf.remote;
 
 import io.junitebpf.junit.spi.TestRequest;
 
@@ -13,26 +13,29 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The request half of the host↔container protocol: a {@link TestRequest} as a properties file in the exchange
- * directory (bind-mounted read-write at the same path on both sides). {@link ContainerTestResult} is the answer.
+ * The request half of the protocol between the test JVM and a remote runtime's JVM (container, VM): a
+ * {@link TestRequest} as a properties file in the exchange
+ * directory (bind-mounted read-write at the same path on both sides). {@link RemoteTestResult} is the answer.
  */
-final class Exchange {
+public final class Exchange {
 
     private Exchange() {
     }
 
-    static void write(TestRequest request, Path file) throws IOException {
+    /** Writes {@code request} to {@code file}. */
+    public static void write(TestRequest request, Path file) throws IOException {
         Properties p = new Properties();
         p.setProperty("class", request.className());
         p.setProperty("method", request.methodName());
         p.setProperty("parameterTypes", String.join(",", request.parameterTypeNames()));
         request.uniqueId().ifPresent(id -> p.setProperty("uniqueId", id));
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            p.store(out, "junit-ebpf container test request");
+            p.store(out, "junit-ebpf remote test request");
         }
     }
 
-    static TestRequest read(Path file) throws IOException {
+    /** Reads a request written by {@link #write}. */
+    public static TestRequest read(Path file) throws IOException {
         Properties p = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);

@@ -1,4 +1,4 @@
-package io.junitebpf.container;
+package io.junitebpf.remote;
 
 import io.junitebpf.junit.spi.TestOutcome;
 import io.junitebpf.junit.spi.TestOutcome.Status;
@@ -26,37 +26,37 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * What one test did in the container — the response half of the protocol ({@link Exchange} is the request).
+ * What one test did on the remote side — the response half of the protocol ({@link Exchange} is the request).
  *
  * @param status        how it ended
  * @param failure       why it failed or aborted (absent when successful)
  * @param reportEntries the report entries it published, in order
- * @param stdout        what the test printed on stdout in the container
+ * @param stdout        what the remote test JVM printed on stdout
  * @param stderr        and on stderr
- * @param duration      wall time on the host
- * @param container     the container it ran in, for messages ("container 1f2e… (image …, capabilities profile)")
+ * @param duration      wall time seen by the test JVM, remote start-up included
+ * @param where         where it ran, for messages ("container 1f2e… (image …)", "vm: Linux 6.1.0-50-amd64 (tcg)")
  */
-record ContainerTestResult(Status status, Optional<Failure> failure, List<Map<String, String>> reportEntries,
-                                  String stdout, String stderr, Duration duration, String container) {
+public record RemoteTestResult(Status status, Optional<Failure> failure, List<Map<String, String>> reportEntries,
+                                  String stdout, String stderr, Duration duration, String where) {
 
     /**
-     * A throwable that crossed the container boundary.
+     * A throwable that crossed the boundary between the JVMs.
      *
      * @param className  the original class, e.g. org.opentest4j.AssertionFailedError
      * @param message    its message (null when it had none)
      * @param stackTrace its {@code printStackTrace} text, causes included
      * @param serialized the Java-serialized throwable (both JVMs share the class path), when it could be serialized
      */
-    record Failure(String className, String message, String stackTrace, Optional<byte[]> serialized) {
+    public record Failure(String className, String message, String stackTrace, Optional<byte[]> serialized) {
 
-        Failure {
+        public Failure {
             Objects.requireNonNull(className, "className");
             Objects.requireNonNull(stackTrace, "stackTrace");
             Objects.requireNonNull(serialized, "serialized");
         }
 
         /** Captures {@code t}. */
-        static Failure of(Throwable t) {
+        public static Failure of(Throwable t) {
             StringWriter text = new StringWriter();
             t.printStackTrace(new PrintWriter(text));
             Optional<byte[]> bytes;
@@ -72,9 +72,9 @@ record ContainerTestResult(Status status, Optional<Failure> failure, List<Map<St
 
         /**
          * The original throwable when it deserializes on this side (same type, message, causes and stack trace
-         * as in the container), else a {@link RemoteTestException} carrying class name, message and trace text.
+         * as on the remote side), else a {@link RemoteTestException} carrying class name, message and trace text.
          */
-        Throwable toThrowable() {
+        public Throwable toThrowable() {
             if (serialized.isPresent()) {
                 try (var in = new ObjectInputStream(new ByteArrayInputStream(serialized.get())) {
                     @Override
@@ -97,32 +97,32 @@ record ContainerTestResult(Status status, Optional<Failure> failure, List<Map<St
         }
     }
 
-    ContainerTestResult {
+    public RemoteTestResult {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(failure, "failure");
         reportEntries = reportEntries.stream().map(Map::copyOf).toList();
         Objects.requireNonNull(stdout, "stdout");
         Objects.requireNonNull(stderr, "stderr");
         Objects.requireNonNull(duration, "duration");
-        Objects.requireNonNull(container, "container");
+        Objects.requireNonNull(where, "where");
     }
 
     /** The outcome for the extension to replay: the failure rebuilt as a throwable. */
-    TestOutcome toOutcome() {
+    public TestOutcome toOutcome() {
         return new TestOutcome(status, failure.map(Failure::toThrowable), reportEntries, stdout, stderr, duration,
-                container);
+                where);
     }
 
-    /** A result for a test the container could not run to an answer (died, timed out, JVM failed to start). */
-    static ContainerTestResult failed(String message, String stdout, String stderr, Duration duration,
-                                      String container) {
-        return new ContainerTestResult(Status.FAILED, Optional.of(Failure.of(new ContainerException(message, null))),
-                List.of(), stdout, stderr, duration, container);
+    /** A result for a test the runtime could not run to an answer (died, timed out, JVM failed to start). */
+    public static RemoteTestResult failed(RuntimeException why, String stdout, String stderr, Duration duration,
+                                          String where) {
+        return new RemoteTestResult(Status.FAILED, Optional.of(Failure.of(why)), List.of(), stdout, stderr, duration,
+                where);
     }
 
-    /** The body of a response file: what the container-side main writes (no duration or container). */
-    static void write(Path file, Status status, Optional<Failure> failure, List<Map<String, String>> entries,
-                      String stdout, String stderr) throws IOException {
+    /** The body of a response file: what the remote side writes (no duration or place). */
+    public static void write(Path file, Status status, Optional<Failure> failure, List<Map<String, String>> entries,
+                             String stdout, String stderr) throws IOException {
         Properties p = new Properties();
         p.setProperty("status", status.name());
         p.setProperty("stdout", stdout);
@@ -145,13 +145,13 @@ record ContainerTestResult(Status status, Optional<Failure> failure, List<Map<St
         }
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
-            p.store(out, "junit-ebpf container test response");
+            p.store(out, "junit-ebpf remote test response");
         }
         Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Reads a response file and completes it with what the host saw. */
-    static ContainerTestResult read(Path file, Duration duration, String container) throws IOException {
+    public static RemoteTestResult read(Path file, Duration duration, String where) throws IOException {
         Properties p = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
@@ -169,7 +169,7 @@ record ContainerTestResult(Status status, Optional<Failure> failure, List<Map<St
             }
             entries.add(entry);
         }
-        return new ContainerTestResult(status, failure, entries, p.getProperty("stdout", ""),
-                p.getProperty("stderr", ""), duration, container);
+        return new RemoteTestResult(status, failure, entries, p.getProperty("stdout", ""),
+                p.getProperty("stderr", ""), duration, where);
     }
 }

@@ -1,10 +1,10 @@
-package io.junitebpf.container;
+package io.junitebpf.remote;
 
 import java.util.Objects;
 
 /**
- * A test failure from the container whose original throwable could not be rebuilt on the host. It keeps the
- * original class name, message and the container-side stack trace text.
+* A test failure from a remote runtime (container, VM) whose original throwable could not be rebuilt on the host. It keeps the
+ * original class name, message and the remote stack trace text.
  */
 public final class RemoteTestException extends RuntimeException {
 
@@ -14,25 +14,25 @@ public final class RemoteTestException extends RuntimeException {
     private final String remoteClassName;
     private final String remoteStackTrace;
 
-    RemoteTestException(ContainerTestResult.Failure failure) {
+    RemoteTestException(RemoteTestResult.Failure failure) {
         super(failure.message(), null, false, false);
         this.remoteClassName = Objects.requireNonNull(failure.className());
         this.remoteStackTrace = failure.stackTrace();
     }
 
-    /** The class of the throwable in the container. */
+    /** The class of the throwable on the remote side. */
     public String remoteClassName() {
         return remoteClassName;
     }
 
-    /** Its stack trace as printed in the container. */
+    /** Its stack trace as printed on the remote side. */
     public String remoteStackTrace() {
         return remoteStackTrace;
     }
 
     @Override
     public String toString() {
-        return remoteClassName + (getMessage() == null ? "" : ": " + getMessage()) + " (in the container)";
+        return remoteClassName + (getMessage() == null ? "" : ": " + getMessage()) + " (in the remote test JVM)";
     }
 
     @Override

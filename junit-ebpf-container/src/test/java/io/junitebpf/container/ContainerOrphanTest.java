@@ -1,0 +1,68 @@
+package io.junitebpf.container;
+
+import com.github.dockerjava.api.exception.NotFoundException;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A container outlives no test JVM: a forked JVM ({@link ContainerOrphanScenario}) starts a runtime container and
+ * is killed with SIGKILL (a Surefire fork timeout, an IDE's stop button); within seconds the container is gone,
+ * removed by the JVM-death watchdog, not by the next JVM's label sweep.
+ */
+class ContainerOrphanTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(15);
+
+    @Test
+    void aJvmKilledWithSigkillLeavesNoContainer() throws Exception {
+        DockerAvailable.assumeEngine();
+        Assumptions.assumeTrue(DockerAvailable.config().image().isPresent(), "needs the runtime image");
+        Assumptions.assumeTrue(Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, "docker"))),
+                "the watchdog removes containers with the docker CLI, which is not on PATH");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process jvm = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                ContainerOrphanScenario.class.getName()).redirectError(ProcessBuilder.Redirect.appendTo(
+                new java.io.File(System.getProperty("java.io.tmpdir"), "container-orphan-scenario.log"))).start();
+        String id = null;
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(),
+                    StandardCharsets.UTF_8));
+            for (String line; (line = out.readLine()) != null && !line.equals("ready"); ) {
+                if (line.startsWith("container ")) {
+                    id = line.substring("container ".length());
+                }
+            }
+            assertThat(id).as("the scenario's container id").isNotBlank();
+            assertThat(exists(id)).as("container %s before the kill", id).isTrue();
+        } finally {
+            jvm.destroyForcibly(); // SIGKILL: no shutdown hook, no close runs
+            assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < deadline && exists(id)) {
+            Thread.sleep(100);
+        }
+        assertThat(exists(id)).as("container %s %s after its JVM's death", id, DEADLINE).isFalse();
+    }
+
+    private static boolean exists(String id) {
+        try {
+            DockerEngine.client().inspectContainerCmd(id).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.junitebpf.bpf;
+
+import io.junitebpf.bpf.internal.ObjectHandle;
+import io.junitebpf.bpf.internal.TestRunCall;
+
+import java.util.List;
+
+/**
+ * {@link Program#testRun}: checks the input against what the program's type
+ * takes, runs it, and turns the kernel's refusals into errors that say what to
+ * change.
+ */
+final class TestRuns {
+
+    /** ETH_HLEN: the kernel refuses shorter packets for every packet program type. */
+    static final int ETHERNET_HEADER = 14;
+
+    private TestRuns() {
+    }
+
+    /** What a run needs of its program, read once: neither changes while the object is loaded. */
+    record Target(int fd, ProgramType type) {
+    }
+
+    static Target target(ObjectHandle handle, String name) {
+        return handle.locked(() -> {
+            var program = handle.program(name);
+            int fd = handle.api().programFd(program);
+            if (fd < 0) {
+                throw new BpfException("test-run program '" + name + "'", "not loaded (its autoload was off)", 0,
+                        List.of());
+            }
+            return new Target(fd, ProgramType.of(handle.api().programType(program)));
+        });
+    }
+
+    /** Runs under the object's lock, so the object cannot close (and its fd be reused) during the run. */
+    static TestRunResult run(ObjectHandle handle, String name, Target target, TestRun run) {
+        return handle.locked(() -> {
+            var api = handle.api();
+            int fd = target.fd();
+            ProgramType type = target.type();
+            precheck(name, type, run);
+            // Raw tracepoint and syscall runs refuse a context-out buffer and any repeat but 0 (= once); a
+            // syscall program's context comes back in the input buffer instead.
+            boolean contextOnly = type == ProgramType.RAW_TRACEPOINT || type == ProgramType.SYSCALL;
+            TestRunCall.Outcome out = TestRunCall.run(api, fd, run.dataArray(), run.contextArray(),
+                    run.dataArray() == null ? 0 : run.dataSizeOut(), contextOnly ? 0 : run.contextSizeOut(),
+                    run.repeat() == 1 ? 0 : run.repeat(), run.flagBits(), run.cpu());
+            if (out.errno() != 0) {
+                throw failure(operation(name), type, run, out);
+            }
+            byte[] context = type == ProgramType.SYSCALL && run.contextSizeOut() > 0 ? out.contextIn() : out.context();
+            return new TestRunResult(out.returnValue(), out.data(), context, out.durationNanos());
+        });
+    }
+
+    private static void precheck(String name, ProgramType type, TestRun run) {
+        boolean packets = takesPackets(type);
+        if (packets && run.dataArray() == null) {
+            throw new IllegalArgumentException(operation(name) + ": a " + type + " program runs on packet data"
+                    + " (use TestRun.data(packet))");
+        }
+        if (packets && run.dataArray().length < ETHERNET_HEADER) {
+            throw new IllegalArgumentException(operation(name) + ": packet of " + run.dataArray().length
+                    + " bytes is shorter than an Ethernet header (" + ETHERNET_HEADER + " bytes)");
+        }
+        if ((type == ProgramType.RAW_TRACEPOINT || type == ProgramType.SYSCALL) && run.dataArray() != null) {
+            throw new IllegalArgumentException(operation(name) + ": a " + type + " program takes no packet data, only a"
+                    + " context (use TestRun.context(bytes))");
+        }
+    }
+
+    private static String operation(String name) {
+        return "test-run program '" + name + "'";
+    }
+
+    private static boolean takesPackets(ProgramType type) {
+        return switch (type) {
+            case XDP, SCHED_CLS, SCHED_ACT, SOCKET_FILTER, CGROUP_SKB, FLOW_DISSECTOR, LWT_IN, LWT_OUT, LWT_XMIT,
+                 LWT_SEG6LOCAL -> true;
+            default -> false;
+        };
+    }
+
+    private static RuntimeException failure(String operation, ProgramType type, TestRun run,
+                                            TestRunCall.Outcome out) {
+        Errno errno = Errno.of(out.errno());
+        return switch (errno) {
+            case ENOTSUPP, EOPNOTSUPP -> {
+                String since = type.testRunSince();
+                boolean expected = since != null
+                        && KernelVersion.running().compareTo(KernelVersion.parse(since)) >= 0;
+                yield new FeatureUnavailableException(KernelFeature.PROG_TEST_RUN, "Linux "
+                        + KernelVersion.running() + " cannot test-run " + type + " programs ("
+                        + (since == null ? "no kernel can" : "that needs Linux " + since + "+") + ")", expected);
+            }
+            case ENOSPC -> new BpfException(operation, out.dataSizeOut() > run.dataSizeOut()
+                    ? "the output packet of " + out.dataSizeOut() + " bytes does not fit the " + run.dataSizeOut()
+                    + "-byte buffer (TestRun.withDataSizeOut(" + out.dataSizeOut() + "))"
+                    : "the output context of " + out.contextSizeOut() + " bytes does not fit the "
+                    + run.contextSizeOut() + "-byte buffer (TestRun.withContextSizeOut(" + out.contextSizeOut()
+                    + "))", out.errno(), List.of());
+            case EINTR -> new BpfException(operation, "cut short by signals " + TestRunCall.MAX_INTERRUPTIONS
+                    + " times in a row (a profiler? lower the repeat count)", out.errno(), List.of());
+            case EINVAL -> new BpfException(operation, "the kernel refused " + run + " (" + invalidHint(type) + ")",
+                    out.errno(), List.of());
+            case EPERM, EACCES -> new BpfException(operation, "not permitted (needs CAP_BPF and CAP_NET_ADMIN, or"
+                    + " root; fentry/fexit programs may be refused under lockdown)", out.errno(), List.of());
+            default -> new BpfException(operation, "failed with " + run, out.errno(), List.of());
+        };
+    }
+
+    private static String invalidHint(ProgramType type) {
+        return switch (type) {
+            case XDP -> "XDP data must be " + ETHERNET_HEADER + " bytes up to a page minus headroom; a context"
+                    + " is a 24-byte struct xdp_md whose data/data_end match the packet; no cpu flag";
+            case SCHED_CLS, SCHED_ACT, SOCKET_FILTER, CGROUP_SKB, LWT_IN, LWT_OUT, LWT_XMIT, LWT_SEG6LOCAL ->
+                    "skb data must be " + ETHERNET_HEADER + " bytes up to a page; a context is a struct __sk_buff"
+                    + " of at most its size with only writable fields set; no cpu flag";
+            case FLOW_DISSECTOR -> "flow dissector data must hold an Ethernet header; a context is a struct"
+                    + " bpf_flow_keys; no repeat-independent flags";
+            case RAW_TRACEPOINT -> "a raw tracepoint takes only a context of the tracepoint's arguments (8 bytes"
+                    + " each, at most 12), no data, repeat 1 and only the cpu flag";
+            case SYSCALL -> "a syscall program takes only a context (at most a page), no data, repeat 1, no flags";
+            default -> "see the kernel's bpf_prog_test_run_* for " + type;
+        };
+    }
+}

@@ -1,0 +1,207 @@
+package io.junitebpf.bpf.bench;
+
+import io.junitebpf.bpf.BpfObject;
+import io.junitebpf.bpf.LoadedObject;
+import io.junitebpf.bpf.Program;
+import io.junitebpf.bpf.TestRun;
+import io.junitebpf.bpf.TestRunResult;
+import io.junitebpf.bpf.XdpAction;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Test-run throughput through {@link Program#testRun} against a C loop over the
+ * same object and program, interleaved round by round so load on the machine
+ * hits both alike. Not a unit test: run it with {@code scripts/bench-testrun}. Both sides
+ * count calls per second of their thread's CPU time (user + system, most of it the
+ * kernel's run): on a machine shared with other work, wall time would measure that work too.
+ *
+ * <p>Each call runs xdp_firewall of bpf-test/testrun.bpf.o once ({@code repeat = 1})
+ * on a 64-byte Ethernet/IPv4/UDP packet, as the C loop (native/src/test/c/testrun_loop.c) does.
+ */
+public final class TestRunBenchmark {
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private TestRunBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path cLoop = Path.of(args[0]);
+        Path object = Path.of(args[1]);
+        int calls = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 7;
+        byte[] packet = packet();
+        List<Double> java = new ArrayList<>();
+        List<Double> c = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        List<Double> ffm = new ArrayList<>();
+        try (LoadedObject bpf = BpfObject.openFile(object).load()) {
+            Program program = bpf.program("xdp_firewall");
+            TestRun run = TestRun.data(packet);
+            System.out.printf("test runs of xdp_firewall on a %d-byte packet, repeat = 1: %,d calls per round,"
+                    + " %d rounds after warm-up%n", packet.length, calls, rounds);
+            RawLoop raw = new RawLoop(program.id(), packet);
+            measure(program, run, calls); // warm-up: JIT
+            raw.measure(calls);
+            for (int round = 0; round < rounds; round++) {
+                double cRate = cLoop(cLoop, object, calls);
+                double javaRate = measure(program, run, calls);
+                double ffmRate = raw.measure(calls);
+                c.add(cRate);
+                java.add(javaRate);
+                ffm.add(ffmRate);
+                ratios.add(javaRate / cRate);
+                System.out.printf("round %d  C %,10.0f   Java API %,10.0f   bare FFM %,10.0f calls/CPU-s   API/C %.3f%n",
+                        round, cRate, javaRate, ffmRate, javaRate / cRate);
+            }
+        }
+        perPacket(object);
+        double cMedian = median(c);
+        double javaMedian = median(java);
+        System.out.printf("median C    %,12.0f calls/CPU-s (%.0f ns a call)%n", cMedian, 1e9 / cMedian);
+        System.out.printf("median Java %,12.0f calls/CPU-s (%.0f ns a call)%n", javaMedian, 1e9 / javaMedian);
+        System.out.printf("median bare FFM in this JVM %,12.0f calls/CPU-s (%.0f ns a call): the JVM's share of the"
+                + " gap, the API's is the rest%n", median(ffm), 1e9 / median(ffm));
+        System.out.printf("Java / C throughput ratio: %.3f of the medians, %.3f median of the rounds' ratios"
+                + " (goal >= 0.95)%n", javaMedian / cMedian, median(ratios));
+    }
+
+    private static double measure(Program program, TestRun run, int calls) {
+        long t0 = THREADS.getCurrentThreadCpuTime();
+        for (int i = 0; i < calls; i++) {
+            TestRunResult r = program.testRun(run);
+            if (r.returnValue() != XdpAction.XDP_PASS.value()) {
+                throw new IllegalStateException("unexpected verdict " + r);
+            }
+        }
+        return calls * 1e9 / (THREADS.getCurrentThreadCpuTime() - t0);
+    }
+
+    /**
+     * What a test over 10,000 different packets costs per packet in this API: building each with
+     * PacketBuilder, then running it once (not the JUnit machinery around it).
+     */
+    private static void perPacket(Path object) {
+        int count = 10_000;
+        try (LoadedObject bpf = BpfObject.openFile(object).load()) {
+            Program program = bpf.program("xdp_firewall");
+            io.junitebpf.packet.PacketBuilder base = io.junitebpf.packet.PacketBuilder
+                    .ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4("10.0.0.1", "10.0.0.2");
+            for (int warm = 0; warm < 3; warm++) {
+                long t0 = THREADS.getCurrentThreadCpuTime();
+                List<byte[]> packets = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    packets.add(base.udp(40000, i % 1000).payload(new byte[22]).build());
+                }
+                long t1 = THREADS.getCurrentThreadCpuTime();
+                int dropped = 0;
+                for (byte[] p : packets) {
+                    dropped += program.testRun(TestRun.data(p)).is(XdpAction.XDP_DROP) ? 1 : 0;
+                }
+                long t2 = THREADS.getCurrentThreadCpuTime();
+                if (dropped != count / 1000) {
+                    throw new IllegalStateException("dropped " + dropped + " of " + count);
+                }
+                if (warm == 2) {
+                    System.out.printf("10,000 different packets: %.2f us each to build, %.2f us each to run"
+                            + " (CPU time)%n", (t1 - t0) / 1e3 / count, (t2 - t1) / 1e3 / count);
+                }
+            }
+        }
+    }
+
+    /**
+     * The same call with no API around it: one downcall to bpf_prog_test_run_opts on preset native
+     * memory, to tell what the JVM costs from what Program.testRun adds.
+     */
+    private static final class RawLoop {
+        private final java.lang.invoke.MethodHandle run;
+        private final int fd;
+        private final java.lang.foreign.MemorySegment opts;
+        private final java.lang.foreign.MemorySegment in;
+        private final java.lang.foreign.MemorySegment out;
+
+        RawLoop(int programId, byte[] packet) throws IOException {
+            var linker = java.lang.foreign.Linker.nativeLinker();
+            var arena = java.lang.foreign.Arena.ofAuto();
+            run = linker.downcallHandle(java.lang.foreign.SymbolLookup.libraryLookup("libbpf.so.1", arena)
+                    .find("bpf_prog_test_run_opts").orElseThrow(), java.lang.foreign.FunctionDescriptor.of(
+                    java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT,
+                    java.lang.foreign.ValueLayout.ADDRESS));
+            fd = programFd(programId);
+            opts = arena.allocate(80, 8);
+            in = arena.allocate(packet.length);
+            in.copyFrom(java.lang.foreign.MemorySegment.ofArray(packet));
+            out = arena.allocate(packet.length + TestRun.DEFAULT_DATA_GROWTH);
+        }
+
+        double measure(int calls) {
+            long t0 = THREADS.getCurrentThreadCpuTime();
+            try {
+                for (int i = 0; i < calls; i++) {
+                    opts.fill((byte) 0);
+                    opts.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, 80);
+                    opts.set(java.lang.foreign.ValueLayout.ADDRESS, 8, in);
+                    opts.set(java.lang.foreign.ValueLayout.ADDRESS, 16, out);
+                    opts.set(java.lang.foreign.ValueLayout.JAVA_INT, 24, (int) in.byteSize());
+                    opts.set(java.lang.foreign.ValueLayout.JAVA_INT, 28, (int) out.byteSize());
+                    int rc = (int) run.invokeExact(fd, opts);
+                    if (rc != 0 || opts.get(java.lang.foreign.ValueLayout.JAVA_INT, 56) != 2) {
+                        throw new IllegalStateException("bare test run failed: " + rc);
+                    }
+                }
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+            return calls * 1e9 / (THREADS.getCurrentThreadCpuTime() - t0);
+        }
+
+        /** This process's fd of the program with that id (fdinfo names each bpf-prog fd's prog_id). */
+        private static int programFd(int programId) throws IOException {
+            try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fdinfo"))) {
+                for (Path info : fds.toList()) {
+                    String text;
+                    try {
+                        text = java.nio.file.Files.readString(info);
+                    } catch (IOException gone) {
+                        continue;
+                    }
+                    if (text.contains("prog_id:\t" + programId + "\n")) {
+                        return Integer.parseInt(info.getFileName().toString());
+                    }
+                }
+            }
+            throw new IllegalStateException("no fd of program id " + programId + " in /proc/self/fdinfo");
+        }
+    }
+
+    private static double cLoop(Path binary, Path object, int calls) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(binary.toString(), object.toString(), "xdp_firewall", Integer.toString(calls))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(binary + " failed: " + out);
+        }
+        return Double.parseDouble(out);
+    }
+
+    /** The C loop's packet: Ethernet + IPv4 + UDP to port 53, zero-padded to 64 bytes. */
+    private static byte[] packet() {
+        byte[] head = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00,
+                0x45, 0, 0, 50, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+                (byte) 0x9c, 0x40, 0, 53, 0, 30, 0, 0};
+        return Arrays.copyOf(head, 64);
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+}

@@ -1,0 +1,175 @@
+package io.junitebpf.bpf.testrun;
+
+import io.junitebpf.bpf.BpfException;
+import io.junitebpf.bpf.BpfObject;
+import io.junitebpf.bpf.Errno;
+import io.junitebpf.bpf.FeatureUnavailableException;
+import io.junitebpf.bpf.KernelFeature;
+import io.junitebpf.bpf.KernelFeatures;
+import io.junitebpf.bpf.LoadedObject;
+import io.junitebpf.bpf.ProgramType;
+import io.junitebpf.bpf.TcAction;
+import io.junitebpf.bpf.TestRun;
+import io.junitebpf.bpf.TestRunResult;
+import io.junitebpf.bpf.XdpAction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Program.testRun on the real kernel, one program of each type it can run
+ * (testrun.bpf.c), with inputs whose output shows the program ran on them.
+ */
+class TestRunTest {
+
+    static final String RESOURCE = "bpf-test/testrun.bpf.o";
+    private static LoadedObject bpf;
+
+    @BeforeAll
+    static void load() {
+        bpf = BpfObject.openResource(RESOURCE).load();
+    }
+
+    @AfterAll
+    static void close() {
+        bpf.close();
+    }
+
+    /** A minimal Ethernet + IPv4 + UDP frame to {@code port}, checksums zero (the programs do not look). */
+    static byte[] udpFrame(int port, int payload) {
+        ByteBuffer b = ByteBuffer.allocate(14 + 20 + 8 + payload);
+        b.put(new byte[] {2, 0, 0, 0, 0, 1}).put(new byte[] {2, 0, 0, 0, 0, 2}).putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + 8 + payload)).putInt(0).put((byte) 64)
+                .put((byte) 17).putShort((short) 0).putInt(0x0a000001).putInt(0x0a000002);
+        b.putShort((short) 40000).putShort((short) port).putShort((short) (8 + payload)).putShort((short) 0);
+        return b.array();
+    }
+
+    @Test
+    void programTypesComeFromTheSections() {
+        assertThat(bpf.program("xdp_firewall").type()).isEqualTo(ProgramType.XDP);
+        assertThat(bpf.program("tc_firewall").type()).isEqualTo(ProgramType.SCHED_CLS);
+        assertThat(bpf.program("socket_half").type()).isEqualTo(ProgramType.SOCKET_FILTER);
+        assertThat(bpf.program("raw_double").type()).hasToString("BPF_PROG_TYPE_RAW_TRACEPOINT");
+    }
+
+    @Test
+    void xdpVerdictsDependOnThePacket() {
+        long droppedBefore = dropped();
+        TestRunResult blocked = bpf.program("xdp_firewall").testRun(TestRun.data(udpFrame(9, 4)));
+        TestRunResult other = bpf.program("xdp_firewall").testRun(TestRun.data(udpFrame(53, 4)));
+
+        assertThat(blocked.xdpAction()).isEqualTo(XdpAction.XDP_DROP);
+        assertThat(blocked.is(XdpAction.XDP_DROP)).isTrue();
+        assertThat(other.xdpAction()).isEqualTo(XdpAction.XDP_PASS);
+        assertThat(other.data()).as("XDP_PASS leaves the packet as it was").isEqualTo(udpFrame(53, 4));
+        assertThat(dropped()).isEqualTo(droppedBefore + 1);
+    }
+
+    @Test
+    void repeatRunsTheProgramThatOftenAndReportsTheAverageDuration() {
+        long droppedBefore = dropped();
+        TestRunResult r = bpf.program("xdp_firewall").testRun(TestRun.data(udpFrame(9, 4)).withRepeat(1000));
+        assertThat(r.xdpAction()).isEqualTo(XdpAction.XDP_DROP);
+        assertThat(dropped()).isEqualTo(droppedBefore + 1000);
+        assertThat(r.averageNanos()).isPositive().isLessThan(1_000_000);
+    }
+
+    @Test
+    void theOutputPacketIsWhatTheProgramMadeOfIt() {
+        byte[] in = udpFrame(53, 4);
+        TestRunResult r = bpf.program("xdp_reflect").testRun(TestRun.data(in));
+        assertThat(r.xdpAction()).isEqualTo(XdpAction.XDP_TX);
+        assertThat(Arrays.copyOfRange(r.data(), 0, 6)).isEqualTo(Arrays.copyOfRange(in, 6, 12));
+        assertThat(Arrays.copyOfRange(r.data(), 6, 12)).isEqualTo(Arrays.copyOfRange(in, 0, 6));
+        assertThat(Arrays.copyOfRange(r.data(), 12, in.length)).isEqualTo(Arrays.copyOfRange(in, 12, in.length));
+    }
+
+    @Test
+    void aGrownPacketComesBackWhole() {
+        byte[] in = udpFrame(53, 4);
+        TestRunResult r = bpf.program("xdp_grow").testRun(TestRun.data(in));
+        assertThat(r.data()).hasSize(in.length + 16);
+        assertThat(Arrays.copyOfRange(r.data(), 16, r.data().length)).isEqualTo(in);
+        assertThat(r.data()[0]).isEqualTo((byte) 0xee);
+    }
+
+    @Test
+    void anOutputBufferTooSmallSaysWhichSizeToGive() {
+        byte[] in = udpFrame(53, 4);
+        assertThatThrownBy(() -> bpf.program("xdp_grow").testRun(TestRun.data(in).withDataSizeOut(in.length)))
+                .isInstanceOfSatisfying(BpfException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOSPC))
+                .hasMessageContaining("test-run program 'xdp_grow'")
+                .hasMessageContaining("withDataSizeOut(" + (in.length + 16) + ")");
+    }
+
+    @Test
+    void tcVerdictsAreNamed() {
+        assertThat(bpf.program("tc_firewall").testRun(TestRun.data(udpFrame(9, 0))).tcAction())
+                .isEqualTo(TcAction.TC_ACT_SHOT);
+        assertThat(bpf.program("tc_firewall").testRun(TestRun.data(udpFrame(10, 0))).tcAction())
+                .isEqualTo(TcAction.TC_ACT_OK);
+    }
+
+    @Test
+    void socketFilterSeesThePacketLength() {
+        // A socket filter's skb starts after the Ethernet header, as on a socket.
+        assertThat(bpf.program("socket_half").testRun(TestRun.data(udpFrame(1, 58))).returnValue())
+                .isEqualTo((20 + 8 + 58) / 2);
+    }
+
+    @Test
+    void cgroupSkbSeesTheProtocol() {
+        byte[] ipv4 = udpFrame(1, 0);
+        byte[] arp = ipv4.clone();
+        arp[12] = 0x08;
+        arp[13] = 0x06;
+        assertThat(bpf.program("cgroup_ipv4_only").testRun(TestRun.data(ipv4)).returnValue()).isEqualTo(1);
+        assertThat(bpf.program("cgroup_ipv4_only").testRun(TestRun.data(arp)).returnValue()).isZero();
+    }
+
+    @Test
+    void flowDissectorReturnsItsFlowKeys() {
+        TestRunResult r = bpf.program("dissect").testRun(TestRun.data(udpFrame(1, 8)));
+        assertThat(r.returnValue()).as("BPF_OK").isZero();
+        ByteBuffer keys = ByteBuffer.wrap(r.data()).order(ByteOrder.nativeOrder());
+        assertThat(r.data().length).as("struct bpf_flow_keys").isGreaterThanOrEqualTo(8);
+        assertThat(keys.getShort(2)).as("thoff set by the program").isEqualTo((short) 20);
+    }
+
+    @Test
+    void rawTracepointTakesItsArgumentsAsContext() {
+        ByteBuffer args = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(0).putLong(21);
+        assertThat(bpf.program("raw_double").testRun(TestRun.context(args.array())).returnValue()).isEqualTo(42);
+    }
+
+    @Test
+    void aSyscallProgramWritesItsContextBack() {
+        ByteBuffer ctx = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(5).putInt(0);
+        TestRunResult r = bpf.program("syscall_triple").testRun(TestRun.context(ctx.array()));
+        assertThat(r.returnValue()).isEqualTo(6);
+        assertThat(ByteBuffer.wrap(r.context()).order(ByteOrder.nativeOrder()).getInt(4)).isEqualTo(15);
+    }
+
+    @Test
+    void aTypeTheKernelCannotRunIsAnUnavailableFeature() {
+        assertThat(KernelFeatures.has(KernelFeature.PROG_TEST_RUN)).isTrue();
+        assertThatThrownBy(() -> bpf.program("tracepoint_only").testRun(TestRun.data(udpFrame(1, 0))))
+                .isInstanceOfSatisfying(FeatureUnavailableException.class, e -> {
+                    assertThat(e.feature()).isEqualTo(KernelFeature.PROG_TEST_RUN);
+                    assertThat(e.expected()).as("no kernel test-runs tracepoints").isFalse();
+                })
+                .hasMessageContaining("BPF_PROG_TYPE_TRACEPOINT");
+    }
+
+    private static long dropped() {
+        return ByteBuffer.wrap(bpf.global("verdicts").bytes()).order(ByteOrder.nativeOrder()).getLong(8);
+    }
+}
