@@ -1,6 +1,7 @@
 package io.junitebpf.junit;
 
 import io.junitebpf.bpf.BpfObject;
+import io.junitebpf.bpf.Program;
 import io.junitebpf.event.EventStream;
 import io.junitebpf.map.TypedMap;
 
@@ -23,6 +24,11 @@ public final class EbpfAssertions {
     /** Assertions on loading an opened object: {@code assertThat(spec).failsVerification()...}. */
     public static BpfObjectAssert assertThat(BpfObject object) {
         return new BpfObjectAssert(object);
+    }
+
+    /** Assertions on a loaded program, e.g. a verifier budget: {@code hasVerifiedInstructionsAtMost(n)}. */
+    public static ProgramAssert assertThat(Program program) {
+        return new ProgramAssert(program);
     }
 
     /** Assertions on a verifier rejection, e.g. one injected by {@link ExpectVerifierFailure}. */
