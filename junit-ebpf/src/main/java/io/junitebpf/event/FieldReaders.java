@@ -22,9 +22,7 @@ final class FieldReaders {
 
     static FieldReader forMember(Class<?> record, BtfStruct struct, BtfMember member, Class<?> javaType,
                                  Type genericType, String component) {
-        String where = "record " + record.getSimpleName() + " component '" + component + "' ("
-                + javaType.getSimpleName() + ") <- struct " + struct.name() + " member '" + member.name() + "' ("
-                + member.cTypeName() + ")";
+        String where = where(record, struct, member, javaType, component);
         if (member.isBitfield()) {
             throw new LayoutException(where + ": bitfields are not supported (read the containing integer)");
         }
@@ -32,6 +30,18 @@ final class FieldReaders {
             throw new LayoutException(where + ": member is not byte aligned");
         }
         return reader(where, member.type(), javaType, (int) member.byteOffset());
+    }
+
+    /** Names a component and its member for messages: record, component, Java type, struct, member, C type, offset. */
+    static String where(Class<?> record, BtfStruct struct, BtfMember member, Class<?> javaType, String component) {
+        return "record " + record.getSimpleName() + " component '" + component + "' ("
+                + javaType.getSimpleName() + ") <- struct " + struct.name() + " member '" + member.name() + "' ("
+                + member.cTypeName() + " at offset " + member.byteOffset() + ")";
+    }
+
+    /** A reader for a whole value of C type {@code c} at offset 0 (map keys and values, globals), checked like a member. */
+    static FieldReader forType(String where, BtfType c, Class<?> javaType) {
+        return reader(where, c, javaType, 0);
     }
 
     private static FieldReader reader(String where, BtfType c, Class<?> j, int offset) {

@@ -42,12 +42,17 @@ public final class RecordLayout<T extends Record> {
     private final BtfStruct struct;
     private final MethodHandle constructor;
     private final List<FieldReaders.FieldReader> readers;
+    private final List<FieldWriters.FieldWriter> writers;
+    private final List<MethodHandle> accessors;
 
-    private RecordLayout(Class<T> type, BtfStruct struct, MethodHandle constructor, List<FieldReaders.FieldReader> readers) {
+    private RecordLayout(Class<T> type, BtfStruct struct, MethodHandle constructor, List<FieldReaders.FieldReader> readers,
+                         List<FieldWriters.FieldWriter> writers, List<MethodHandle> accessors) {
         this.type = type;
         this.struct = struct;
         this.constructor = constructor;
         this.readers = readers;
+        this.writers = writers;
+        this.accessors = accessors;
     }
 
     /** Binds {@code type} to the struct named by {@link CStruct} or by convention, in {@code btf}. */
@@ -69,6 +74,7 @@ public final class RecordLayout<T extends Record> {
         }
         RecordComponent[] components = type.getRecordComponents();
         List<FieldReaders.FieldReader> readers = new ArrayList<>(components.length);
+        List<FieldWriters.FieldWriter> writers = new ArrayList<>(components.length);
         Class<?>[] parameterTypes = new Class<?>[components.length];
         for (int i = 0; i < components.length; i++) {
             RecordComponent c = components[i];
@@ -76,12 +82,19 @@ public final class RecordLayout<T extends Record> {
             BtfMember member = member(type, struct, c);
             readers.add(FieldReaders.forMember(type, struct, member, c.getType(), c.getGenericType(),
                     c.getName()));
+            writers.add(FieldWriters.forMember(FieldReaders.where(type, struct, member, c.getType(), c.getName()),
+                    member, c.getType()));
         }
         try {
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
             MethodHandle ctor = lookup.findConstructor(type,
                     java.lang.invoke.MethodType.methodType(void.class, parameterTypes));
-            return new RecordLayout<>(type, struct, ctor.asSpreader(Object[].class, components.length), readers);
+            List<MethodHandle> accessors = new ArrayList<>(components.length);
+            for (RecordComponent c : components) {
+                accessors.add(lookup.unreflect(c.getAccessor()));
+            }
+            return new RecordLayout<>(type, struct, ctor.asSpreader(Object[].class, components.length), readers,
+                    writers, accessors);
         } catch (ReflectiveOperationException e) {
             throw new LayoutException("record " + type.getName() + ": cannot access its canonical constructor ("
                     + e.getMessage() + "; make the record and its package readable to junit-ebpf)");
@@ -119,6 +132,37 @@ public final class RecordLayout<T extends Record> {
                     + " (the program wrote a different struct?)");
         }
         return construct(b, base);
+    }
+
+    /**
+     * Encodes {@code value} in the struct's layout: {@link #size()} bytes in the
+     * machine's byte order, members the record leaves out and padding zero.
+     *
+     * @throws LayoutException naming the component when a value does not fit its member
+     */
+    public byte[] encode(T value) {
+        java.util.Objects.requireNonNull(value, "value");
+        ByteBuffer b = ByteBuffer.allocate(struct.size()).order(ByteOrder.nativeOrder());
+        encodeAt(b, 0, value);
+        return b.array();
+    }
+
+    void encodeAt(ByteBuffer b, int base, T value) {
+        for (int i = 0; i < writers.size(); i++) {
+            Object component;
+            try {
+                component = accessors.get(i).invoke(value);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+            if (component == null) {
+                throw new LayoutException("encode record " + type.getSimpleName() + ": component '"
+                        + type.getRecordComponents()[i].getName() + "' is null (every member needs a value)");
+            }
+            writers.get(i).write(b, base, component);
+        }
     }
 
     T construct(ByteBuffer b, int base) {

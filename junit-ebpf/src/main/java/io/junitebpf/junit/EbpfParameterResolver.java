@@ -22,7 +22,7 @@ import java.lang.reflect.Type;
 
 /**
  * Resolves test parameters: the loaded object, programs and maps by
- * {@link Bpf}, typed event streams by {@link Events}, targets by {@link Launch}, and a private
+ * {@link Bpf} (typed maps and globals through {@link TypedInjection}), typed event streams by {@link Events}, targets by {@link Launch}, and a private
  * {@link io.junitebpf.net.NetworkNamespace} per parameter.
  */
 final class EbpfParameterResolver implements ParameterResolver {
@@ -44,7 +44,7 @@ final class EbpfParameterResolver implements ParameterResolver {
         return type == LoadedObject.class || type == Program.class || type == BpfMap.class
                 || (type == EventStream.class && annotations.isAnnotationPresent(Events.class))
                 || (type == TargetProcess.class && annotations.isAnnotationPresent(Launch.class))
-                || type == io.junitebpf.net.NetworkNamespace.class;
+                || type == io.junitebpf.net.NetworkNamespace.class || TypedInjection.supports(type);
     }
 
     @Override
@@ -74,8 +74,8 @@ final class EbpfParameterResolver implements ParameterResolver {
                 String where = "field " + c.getSimpleName() + "." + field.getName();
                 if (!supports(field.getType(), field)) {
                     throw new ExtensionConfigurationException(where + ": junit-ebpf cannot inject a "
-                            + field.getType().getSimpleName() + " (LoadedObject, Program, BpfMap, "
-                            + "EventStream with @Events, TargetProcess with @Launch)");
+                            + field.getType().getSimpleName() + " (LoadedObject, Program, BpfMap, TypedMap, "
+                            + "TypedGlobal, EventStream with @Events, TargetProcess with @Launch)");
                 }
                 try {
                     field.setAccessible(true);
@@ -102,6 +102,9 @@ final class EbpfParameterResolver implements ParameterResolver {
             String name = required(bpf, where, "the map's name: @Bpf(\"map_name\")");
             return ObjectLookup.find(context, bpf.object(), where, o -> o.mapNames().contains(name)).object()
                     .map(name);
+        }
+        if (TypedInjection.supports(type)) {
+            return TypedInjection.resolve(type, generic, element, where, context);
         }
         if (type == EventStream.class) {
             return stream(context, element.getAnnotation(Events.class), generic, where);
@@ -143,7 +146,7 @@ final class EbpfParameterResolver implements ParameterResolver {
 
     /** A ring buffer, or a perf event array (kernels before 5.8, and the article's perf-buffer loaders). */
     private static EventSource ringSource(LoadedObject object, String map, String resource) {
-        if (object.map(map).type() == BpfMap.TYPE_PERF_EVENT_ARRAY) {
+        if (object.map(map).type() == io.junitebpf.bpf.MapType.PERF_EVENT_ARRAY) {
             return EventSources.of(object.perfBuffer(map), "perf buffer '" + map + "' of " + resource);
         }
         return EventSources.of(object.ringBuffer(map), "ring buffer '" + map + "' of " + resource);

@@ -28,7 +28,7 @@ class ArchitectureTest {
     private static final JavaClasses EXTENSION = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .withImportOption((Location location) -> !location.contains("junit-ebpf-native"))
-            .importPackages("io.junitebpf.junit", "io.junitebpf.event", "io.junitebpf.target");
+            .importPackages("io.junitebpf.junit", "io.junitebpf.event", "io.junitebpf.map", "io.junitebpf.target");
 
     /** Packages whose types may appear in the extension's public signatures besides its own and the JDK's. */
     private static final Set<String> PUBLISHED_FOREIGN = Set.of("io.junitebpf.bpf", "io.junitebpf.btf",
@@ -48,7 +48,7 @@ class ArchitectureTest {
 
     @Test
     void eventsAndTargetsAreUsableWithoutJunit() {
-        noClasses().that().resideInAnyPackage("io.junitebpf.event..", "io.junitebpf.target..")
+        noClasses().that().resideInAnyPackage("io.junitebpf.event..", "io.junitebpf.map..", "io.junitebpf.target..")
                 .should().dependOnClassesThat().resideInAPackage("org.junit..")
                 .check(EXTENSION);
     }
@@ -106,6 +106,7 @@ class ArchitectureTest {
                 return true;
             }
             if (pkg.startsWith("io.junitebpf.junit") || pkg.startsWith("io.junitebpf.event")
+                    || pkg.startsWith("io.junitebpf.map")
                     || pkg.startsWith("io.junitebpf.target")) {
                 return !type.getModifiers().contains(JavaModifier.PUBLIC);
             }

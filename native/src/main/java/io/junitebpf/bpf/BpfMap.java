@@ -28,13 +28,6 @@ import java.util.stream.StreamSupport;
  */
 public final class BpfMap {
 
-    /** @deprecated use {@link MapType#PERF_EVENT_ARRAY}. */
-    @Deprecated(forRemoval = true)
-    public static final MapType TYPE_PERF_EVENT_ARRAY = MapType.PERF_EVENT_ARRAY;
-    /** @deprecated use {@link MapType#RINGBUF}. */
-    @Deprecated(forRemoval = true)
-    public static final MapType TYPE_RINGBUF = MapType.RINGBUF;
-
     private final ObjectHandle handle;
     private final String name;
     private final MapElements elements;

@@ -257,20 +257,6 @@ public final class Program {
                 : attacher.kprobe(probe.function(), probe.retprobe(), probe.toString()));
     }
 
-    /** @deprecated use {@link #attachKprobe(Kprobe)} with {@link Kprobe#function} and {@link Kprobe#returning}. */
-    @Deprecated(forRemoval = true)
-    public Link attachKprobe(String function, boolean retprobe) {
-        Kprobe probe = Kprobe.function(function);
-        return attachKprobe(retprobe ? probe.returning() : probe);
-    }
-
-    /** @deprecated use {@link #attachKprobe(Kprobe)} with {@link Kprobe#syscall} and {@link Kprobe#returning}. */
-    @Deprecated(forRemoval = true)
-    public Link attachKsyscall(String syscall, boolean retprobe) {
-        Kprobe probe = Kprobe.syscall(syscall);
-        return attachKprobe(retprobe ? probe.returning() : probe);
-    }
-
     private Link link(LinkHandle link) {
         return owner.own(new Link(link, owner));
     }
