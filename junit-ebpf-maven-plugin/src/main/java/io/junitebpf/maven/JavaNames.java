@@ -3,7 +3,7 @@ package io.junitebpf.maven;
 import java.util.Locale;
 import java.util.Set;
 
-/** C names → Java names, and back by the same rule junit-ebpf's record check uses. */
+/** C names → Java names (back by {@link io.junitebpf.btf.CNames}, the rule junit-ebpf's record check uses). */
 final class JavaNames {
 
     private static final Set<String> RESERVED = Set.of("abstract", "assert", "boolean", "break", "byte", "case",
@@ -47,26 +47,6 @@ final class JavaNames {
         return out.toString();
     }
 
-    /**
-     * The C name junit-ebpf derives from a Java name when no annotation names it ("timestampNs" →
-     * "timestamp_ns"): the generator adds {@code @CMember} only where this does not give the member back.
-     */
-    static String snakeCase(String camel) {
-        StringBuilder out = new StringBuilder(camel.length() + 4);
-        for (int i = 0; i < camel.length(); i++) {
-            char ch = camel.charAt(i);
-            if (Character.isUpperCase(ch)) {
-                if (i > 0 && (Character.isLowerCase(camel.charAt(i - 1)) || Character.isDigit(camel.charAt(i - 1))
-                        || (i + 1 < camel.length() && Character.isLowerCase(camel.charAt(i + 1))))) {
-                    out.append('_');
-                }
-                out.append(Character.toLowerCase(ch));
-            } else {
-                out.append(ch);
-            }
-        }
-        return out.toString();
-    }
 
     /** A package name from a Maven group id: {@code com.example-corp} → {@code com.example_corp}. */
     static String packageName(String groupId) {

@@ -1,5 +1,7 @@
 package io.junitebpf.maven;
 
+import io.junitebpf.btf.CNames;
+
 import io.junitebpf.btf.Btf;
 import io.junitebpf.btf.BtfKind;
 import io.junitebpf.btf.BtfMember;
@@ -185,7 +187,7 @@ public final class RecordGenerator {
         for (int i = 0; i < components.size(); i++) {
             Component c = components.get(i);
             out.append(i == 0 ? "\n" : ",\n").append("            ");
-            if (!c.name().equals(c.member().name()) && !JavaNames.snakeCase(c.name()).equals(c.member().name())) {
+            if (!c.name().equals(c.member().name()) && !CNames.snakeCase(c.name()).equals(c.member().name())) {
                 out.append("@io.junitebpf.event.CMember(\"").append(c.member().name()).append("\") ");
             }
             out.append(c.javaType()).append(' ').append(c.name());

@@ -150,7 +150,7 @@ class RecordGeneratorTest {
         assertThat(JavaNames.type("uprobe_event")).isEqualTo("UprobeEvent");
         assertThat(RecordGenerator.className("bpf/tc-drop.bpf.o")).isEqualTo("TcDropBpf");
         assertThat(JavaNames.component("parent_comm")).isEqualTo("parentComm");
-        assertThat(JavaNames.snakeCase("parentComm")).isEqualTo("parent_comm");
+        assertThat(io.junitebpf.btf.CNames.snakeCase("parentComm")).isEqualTo("parent_comm");
         assertThat(JavaNames.component("int")).isEqualTo("int_");
         assertThat(JavaNames.component("2nd")).isEqualTo("m2nd");
         assertThat(JavaNames.packageName("com.example-corp.int")).isEqualTo("com.example_corp._int");

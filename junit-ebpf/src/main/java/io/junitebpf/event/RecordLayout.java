@@ -1,6 +1,7 @@
 package io.junitebpf.event;
 
 import io.junitebpf.btf.Btf;
+import io.junitebpf.btf.CNames;
 import io.junitebpf.btf.BtfMember;
 import io.junitebpf.btf.BtfStruct;
 
@@ -181,7 +182,7 @@ public final class RecordLayout<T extends Record> {
 
     static String structName(Class<?> type) {
         CStruct named = type.getAnnotation(CStruct.class);
-        return named != null ? named.value() : Names.snakeCase(type.getSimpleName());
+        return named != null ? named.value() : CNames.snakeCase(type.getSimpleName());
     }
 
     private static BtfMember member(Class<?> type, BtfStruct struct, RecordComponent c) {
@@ -191,7 +192,7 @@ public final class RecordLayout<T extends Record> {
                     "@CMember(\"" + named.value() + "\")"));
         }
         return struct.member(c.getName())
-                .or(() -> struct.member(Names.snakeCase(c.getName())))
+                .or(() -> struct.member(CNames.snakeCase(c.getName())))
                 .orElseThrow(() -> missing(type, struct, c.getName(), null));
     }
 

@@ -1,13 +1,17 @@
-package io.junitebpf.event;
+package io.junitebpf.btf;
 
-/** Java camelCase ↔ C snake_case. */
-final class Names {
+/**
+ * The one rule that maps a Java name to the C name of a BTF type or member when no annotation names it:
+ * camelCase → snake_case. The extension checks records by it and the Maven plugin generates records by it, so a
+ * generated record and a hand-written one find the same members.
+ */
+public final class CNames {
 
-    private Names() {
+    private CNames() {
     }
 
-    /** "UprobeEvent" → "uprobe_event", "timestampNs" → "timestamp_ns", "arg1" → "arg1". */
-    static String snakeCase(String camel) {
+    /** "UprobeEvent" → "uprobe_event", "timestampNs" → "timestamp_ns", "arg1" → "arg1", "HTTPCode" → "http_code". */
+    public static String snakeCase(String camel) {
         StringBuilder out = new StringBuilder(camel.length() + 4);
         for (int i = 0; i < camel.length(); i++) {
             char ch = camel.charAt(i);
