@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * What the environment lacks for any eBPF test, checked once per run: libbpf,
- * the privileges to load BPF, and kernel BTF. Mounts tracefs when root and it
- * is missing (tracepoint attach needs it).
+ * the privileges to load BPF, and kernel BTF. It changes nothing on the machine: a missing tracefs mount is
+ * reported by the tracepoint attach that needs it, with the command that mounts it (the scripts mount it).
  */
 record Preflight(List<String> problems) {
 
@@ -44,9 +44,6 @@ record Preflight(List<String> problems) {
         if (!Files.exists(Path.of("/sys/kernel/btf/vmlinux"))) {
             problems.add("no kernel BTF at /sys/kernel/btf/vmlinux (CO-RE needs CONFIG_DEBUG_INFO_BTF)");
         }
-        if (privileged && !Files.exists(Path.of("/sys/kernel/tracing/events"))) {
-            mountTracefs();
-        }
         return new Preflight(List.copyOf(problems));
     }
 
@@ -65,16 +62,5 @@ record Preflight(List<String> problems) {
             // unknown: report as unprivileged
         }
         return 0;
-    }
-
-    private static void mountTracefs() {
-        try {
-            new ProcessBuilder("mount", "-t", "tracefs", "nodev", "/sys/kernel/tracing")
-                    .redirectErrorStream(true).start().waitFor();
-        } catch (IOException e) {
-            // tracepoint tests will say that tracefs is missing
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

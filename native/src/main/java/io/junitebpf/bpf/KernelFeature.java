@@ -15,6 +15,11 @@ public enum KernelFeature {
     RINGBUF("5.8", null),
     /** bpf_get_attach_cookie: needed for USDT on PIE binaries for all processes. */
     BPF_COOKIE("5.15", null),
+    /**
+     * tracefs mounted (at /sys/kernel/tracing, or debugfs' tracing): what tracepoint attach reads the event ids from.
+     * A mount, not only a kernel option: the library reports it missing with the command, and never mounts it.
+     */
+    TRACEFS("4.1", "CONFIG_TRACING"),
     /** syscalls/sys_enter_* tracepoints (CONFIG_FTRACE_SYSCALLS). */
     SYSCALL_TRACEPOINTS("4.7", "CONFIG_FTRACE_SYSCALLS"),
     /** BPF_PROG_TEST_RUN: running a program on given input; which program types it runs grew later

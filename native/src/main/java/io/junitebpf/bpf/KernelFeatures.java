@@ -63,6 +63,8 @@ public final class KernelFeatures {
                     ? Optional.empty() : Optional.of("no uprobe PMU and no uprobe_events");
             case BTF -> exists("/sys/kernel/btf/vmlinux") ? Optional.empty()
                     : Optional.of("no /sys/kernel/btf/vmlinux");
+            case TRACEFS -> exists("/sys/kernel/tracing/events") || exists("/sys/kernel/debug/tracing/events")
+                    ? Optional.empty() : Optional.of("tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
             case SYSCALL_TRACEPOINTS -> exists("/sys/kernel/tracing/events/syscalls/sys_enter_execve")
                     || exists("/sys/kernel/debug/tracing/events/syscalls/sys_enter_execve") ? Optional.empty()
                     : Optional.of(exists("/sys/kernel/tracing/events") ? "no syscalls/* tracepoints in tracefs"

@@ -235,6 +235,7 @@ public final class Program {
     public Link attachTracepoint(String category, String event) {
         requireName(category, "tracepoint category");
         requireName(event, "tracepoint name");
+        KernelFeatures.require(KernelFeature.TRACEFS);
         return link(attacher.tracepoint(category, event, "tracepoint " + category + ":" + event));
     }
 
