@@ -2,6 +2,7 @@ package io.junitebpf.junit;
 
 import io.junitebpf.bpf.BpfObject;
 import io.junitebpf.bpf.Program;
+import io.junitebpf.bpf.TestRunResult;
 import io.junitebpf.event.EventStream;
 import io.junitebpf.map.TypedMap;
 
@@ -34,5 +35,10 @@ public final class EbpfAssertions {
     /** Assertions on a verifier rejection, e.g. one injected by {@link ExpectVerifierFailure}. */
     public static VerifierRejectionAssert assertThat(VerifierRejection rejection) {
         return new VerifierRejectionAssert(rejection);
+    }
+
+    /** Assertions on a test run: {@code assertThat(program.testRun(run)).hasVerdict(XdpAction.XDP_DROP)}. */
+    public static TestRunResultAssert assertThat(TestRunResult result) {
+        return new TestRunResultAssert(result);
     }
 }

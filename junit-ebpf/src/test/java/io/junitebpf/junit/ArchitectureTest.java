@@ -32,6 +32,7 @@ class ArchitectureTest {
 
     /** Packages whose types may appear in the extension's public signatures besides its own and the JDK's. */
     private static final Set<String> PUBLISHED_FOREIGN = Set.of("io.junitebpf.bpf", "io.junitebpf.btf",
+            "io.junitebpf.packet",
             "io.junitebpf.elf", "org.junit.jupiter.api", "org.junit.jupiter.api.extension", "org.assertj.core.api",
             "org.assertj.core.api.iterable");
 

@@ -118,4 +118,43 @@ public record PcapFile(int linkType, int snapLength, List<Record> records) {
     public List<byte[]> packets() {
         return records.stream().map(Record::data).toList();
     }
+
+    /**
+     * A capture of Ethernet frames, as a test writes one: timestamps one microsecond apart from the epoch,
+     * the snap length the longest frame.
+     */
+    public static PcapFile ofEthernet(List<byte[]> frames) {
+        Objects.requireNonNull(frames, "frames");
+        List<Record> records = new ArrayList<>();
+        int snap = 0;
+        for (byte[] frame : frames) {
+            Objects.requireNonNull(frame, "frame " + records.size());
+            records.add(new Record(Instant.ofEpochSecond(0, records.size() * 1000L), frame.length, frame.clone()));
+            snap = Math.max(snap, frame.length);
+        }
+        return new PcapFile(LINKTYPE_ETHERNET, Math.max(snap, 1), records);
+    }
+
+    /** The file's bytes: classic pcap 2.4, nanosecond timestamps, big-endian (what {@link #read} reads back). */
+    public byte[] toBytes() {
+        int size = HEADER + records.stream().mapToInt(r -> RECORD_HEADER + r.data().length).sum();
+        ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.BIG_ENDIAN);
+        out.putInt(MAGIC_NANOS).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
+                .putInt(snapLength).putInt(linkType);
+        for (Record r : records) {
+            out.putInt((int) r.timestamp().getEpochSecond()).putInt(r.timestamp().getNano())
+                    .putInt(r.data().length).putInt(r.originalLength()).put(r.data());
+        }
+        return out.array();
+    }
+
+    /** Writes {@link #toBytes} to {@code file}, e.g. for tcpdump -r or Wireshark to show it. */
+    public Path write(Path file) {
+        Objects.requireNonNull(file, "file");
+        try {
+            return Files.write(file, toBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("write pcap " + file + ": " + e.getMessage(), e);
+        }
+    }
 }

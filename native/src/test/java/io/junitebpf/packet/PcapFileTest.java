@@ -96,4 +96,20 @@ class PcapFileTest {
         assertThatThrownBy(() -> PcapFile.read(dir.resolve("missing.pcap"))).isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("read pcap " + dir.resolve("missing.pcap"));
     }
+
+    @Test
+    void aWrittenCaptureReadsBackFrameForFrame(@TempDir Path dir) {
+        List<byte[]> frames = List.of(V4.udp(40000, 53).build(), V4.tcp(40001, 80).build(), new byte[] {1, 2});
+        Path file = PcapFile.ofEthernet(frames).write(dir.resolve("out.pcap"));
+        PcapFile back = PcapFile.read(file);
+        assertThat(back.linkType()).isEqualTo(PcapFile.LINKTYPE_ETHERNET);
+        assertThat(back.snapLength()).isEqualTo(frames.get(1).length);   // the longest (TCP)
+        assertThat(back.packets()).containsExactlyElementsOf(frames);
+        assertThat(back.records().get(2).timestamp()).isEqualTo(Instant.ofEpochSecond(0, 2000));
+        assertThat(back.records().get(1).originalLength()).isEqualTo(frames.get(1).length);
+        assertThatThrownBy(() -> PcapFile.ofEthernet(java.util.Arrays.asList(frames.get(0), null)))
+                .isInstanceOf(NullPointerException.class).hasMessage("frame 1");
+        assertThatThrownBy(() -> PcapFile.ofEthernet(frames).write(dir.resolve("no/such/dir.pcap")))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("write pcap " + dir.resolve("no"));
+    }
 }
