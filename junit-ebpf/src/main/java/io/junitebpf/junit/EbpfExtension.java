@@ -1,5 +1,6 @@
 package io.junitebpf.junit;
 
+import io.junitebpf.bpf.ClasspathResource;
 import io.junitebpf.bpf.BpfObject;
 import io.junitebpf.bpf.FeatureUnavailableException;
 import io.junitebpf.bpf.LibbpfLog;
@@ -17,8 +18,7 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.opentest4j.TestAbortedException;
 
-import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.util.List;
 
@@ -105,16 +105,13 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
             throw new ExtensionConfigurationException("@EbpfTest on " + context.getRequiredTestClass().getName()
                     + ": empty object resource name");
         }
-        String path = resource.startsWith("/") ? resource.substring(1) : resource;
-        ClassLoader loader = context.getRequiredTestClass().getClassLoader();
-        try (InputStream in = loader.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new ExtensionConfigurationException("@EbpfTest on " + context.getRequiredTestClass().getName()
-                        + ": no classpath resource '" + resource + "' (is the jar with the .bpf.o on the test "
-                        + "classpath? resources are looked up from the classpath root)");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
+        try {
+            return ClasspathResource.read(resource, context.getRequiredTestClass().getClassLoader())
+                    .orElseThrow(() -> new ExtensionConfigurationException("@EbpfTest on "
+                            + context.getRequiredTestClass().getName() + ": no classpath resource '" + resource
+                            + "' (is the jar with the .bpf.o on the test classpath? resources are looked up from the "
+                            + "classpath root)"));
+        } catch (UncheckedIOException e) {
             throw new ExtensionConfigurationException("@EbpfTest: cannot read resource " + resource, e);
         }
     }

@@ -1,5 +1,6 @@
 package io.junitebpf.target;
 
+import io.junitebpf.bpf.ClasspathResource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -107,15 +108,13 @@ public final class NativeBuild {
     }
 
     private static byte[] read(String name, String resource) {
-        String path = resource.startsWith("/") ? resource.substring(1) : resource;
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        try (var in = (loader != null ? loader : NativeBuild.class.getClassLoader()).getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("native target " + name + ": no classpath resource " + resource);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("native target " + name + ": cannot read " + resource, e);
+        try {
+            return ClasspathResource.read(resource, loader != null ? loader : NativeBuild.class.getClassLoader())
+                    .orElseThrow(() -> new IllegalArgumentException("native target " + name
+                            + ": no classpath resource " + resource));
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("native target " + name + ": cannot read " + resource, e.getCause());
         }
     }
 

@@ -4,9 +4,6 @@ import io.junitebpf.bpf.internal.GlobalData;
 import io.junitebpf.bpf.internal.ObjectHandle;
 import io.junitebpf.btf.Btf;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,17 +66,10 @@ public final class BpfObject implements AutoCloseable {
     /** Opens a classpath resource from memory: the bytes are read from the jar and never written to disk. */
     public static BpfObject openResource(String resource, ClassLoader loader) {
         Objects.requireNonNull(resource, "resource");
-        String path = resource.startsWith("/") ? resource.substring(1) : resource;
-        ClassLoader cl = loader != null ? loader : BpfObject.class.getClassLoader();
-        try (InputStream in = cl.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new BpfException("open object " + resource, "no such classpath resource"
-                        + " (check the name and that the jar holding it is on the test classpath)", 0, List.of());
-            }
-            return open(in.readAllBytes(), path);
-        } catch (IOException e) {
-            throw new UncheckedIOException("open object " + resource + ": cannot read resource", e);
-        }
+        byte[] bytes = ClasspathResource.read(resource, loader).orElseThrow(() -> new BpfException(
+                "open object " + resource, "no such classpath resource"
+                        + " (check the name and that the jar holding it is on the test classpath)", 0, List.of()));
+        return open(bytes, resource.startsWith("/") ? resource.substring(1) : resource);
     }
 
     /** Opens an object file with {@code bpf_object__open_file}, using {@link Libbpf#system()}. */
