@@ -52,10 +52,23 @@ public final class TargetProcess implements AutoCloseable {
     /**
      * Who hears of launches made on this thread (and threads it starts): the extension's strict
      * mode, for the processes a test starts itself. Inheritable, so a launch from a thread the test
-     * started counts too.
+     * started counts too — but not one from a fork-join pool thread the observing thread happened to
+     * create (JUnit's parallel executor grows its pool from whatever thread runs a test: such a thread
+     * later runs other tests, whose launches are not this test's), and none once the observation ended.
      */
-    private static final InheritableThreadLocal<java.util.function.Consumer<TargetProcess>> LAUNCH_LISTENER =
-            new InheritableThreadLocal<>();
+    private static final InheritableThreadLocal<LaunchObserver> LAUNCH_LISTENER = new InheritableThreadLocal<>();
+
+    /** Who observes launches, from which thread, and whether still. */
+    private record LaunchObserver(java.util.function.Consumer<TargetProcess> listener, Thread origin,
+                                  java.util.concurrent.atomic.AtomicBoolean active) {
+
+        void launched(TargetProcess target) {
+            Thread current = Thread.currentThread();
+            if (active.get() && (current == origin || !(current instanceof java.util.concurrent.ForkJoinWorkerThread))) {
+                listener.accept(target);
+            }
+        }
+    }
 
     private TargetProcess(Path executable, Process process, Gate gate) {
         this.executable = executable;
@@ -110,22 +123,27 @@ public final class TargetProcess implements AutoCloseable {
         if (gate == Gate.NONE) {
             target.released = true;
         }
-        var listener = LAUNCH_LISTENER.get();
-        if (listener != null) {
-            listener.accept(target);
+        LaunchObserver observer = LAUNCH_LISTENER.get();
+        if (observer != null) {
+            observer.launched(target);
         }
         return target;
     }
 
     /**
      * Tells {@code listener} of every target launched on this thread, and on threads it starts
-     * from now on, until the returned handle is closed.
+     * from now on (fork-join pool threads excepted), until the returned handle is closed.
      */
     public static AutoCloseable observeLaunches(java.util.function.Consumer<TargetProcess> listener) {
         Objects.requireNonNull(listener, "listener");
-        var previous = LAUNCH_LISTENER.get();
-        LAUNCH_LISTENER.set(listener);
-        return () -> LAUNCH_LISTENER.set(previous);
+        LaunchObserver previous = LAUNCH_LISTENER.get();
+        LaunchObserver observer = new LaunchObserver(listener, Thread.currentThread(),
+                new java.util.concurrent.atomic.AtomicBoolean(true));
+        LAUNCH_LISTENER.set(observer);
+        return () -> {
+            observer.active().set(false); // threads that inherited it stop reporting to a closed scope
+            LAUNCH_LISTENER.set(previous);
+        };
     }
 
     /** Completes when the process has exited (and been reaped): no polling. */

@@ -18,7 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StrictModeTest {
 
+    // one list per case class: the two tests below may run at the same time (parallel execution)
     static final List<TargetProcess> LAUNCHED = new CopyOnWriteArrayList<>();
+    static final List<TargetProcess> LENIENT_LAUNCHED = new CopyOnWriteArrayList<>();
 
     @EbpfTest(strict = EbpfTest.Strictness.STRICT)
     static class StrictTestCases {
@@ -46,7 +48,7 @@ class StrictModeTest {
     static class LenientTestCases {
         @Test
         void leavesATargetRunning() {
-            LAUNCHED.add(TargetProcess.launch(Path.of("/bin/sleep"), List.of("306"), TargetProcess.Gate.NONE));
+            LENIENT_LAUNCHED.add(TargetProcess.launch(Path.of("/bin/sleep"), List.of("306"), TargetProcess.Gate.NONE));
         }
     }
 
@@ -63,13 +65,13 @@ class StrictModeTest {
 
     @Test
     void outsideStrictModeSuchATargetIsTheTestsOwn() {
-        LAUNCHED.clear();
+        LENIENT_LAUNCHED.clear();
         EngineExecutionResults results = FailurePathsTest.run(LenientTestCases.class, Map.of());
         assertThat(results.testEvents().succeeded().count()).isEqualTo(1);
         try {
-            assertThat(LAUNCHED).singleElement().satisfies(p -> assertThat(p.isAlive()).isTrue());
+            assertThat(LENIENT_LAUNCHED).singleElement().satisfies(p -> assertThat(p.isAlive()).isTrue());
         } finally {
-            LAUNCHED.forEach(TargetProcess::close);
+            LENIENT_LAUNCHED.forEach(TargetProcess::close);
         }
     }
 }
