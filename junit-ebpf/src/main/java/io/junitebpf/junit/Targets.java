@@ -100,11 +100,17 @@ final class Targets {
      * Runs an attach to a launched target; when it fails because the target is
      * already gone, says so with the target's exit and stderr.
      */
+    private static final java.time.Duration EXIT_GRACE = java.time.Duration.ofSeconds(1);
+
     static void explainDeath(ExtensionContext context, String target, String where, Runnable attach) {
         try {
             attach.run();
         } catch (RuntimeException e) {
-            var dead = launched(context, target).filter(p -> !p.isAlive());
+            // a target that just exited can still look alive until the JDK has reaped it, and the attach then
+            // fails with ESRCH: give such a target a moment to be seen dead
+            boolean noSuchProcess = e instanceof io.junitebpf.bpf.BpfException b
+                    && b.errno() == io.junitebpf.bpf.Errno.ESRCH;
+            var dead = launched(context, target).filter(p -> !p.isAlive() || noSuchProcess && p.waitFor(EXIT_GRACE));
             if (dead.isEmpty()) {
                 throw e;
             }
