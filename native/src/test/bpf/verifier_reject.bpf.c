@@ -4,7 +4,11 @@
  * VerifierFailureTest. reads_without_null_check dereferences what
  * bpf_map_lookup_elem returned without checking it for NULL, which the
  * verifier reports as "invalid mem access 'map_value_or_null'". accepted is
- * fine on its own, so the test can load it alone by turning the other off.
+ * fine on its own, so the test can load it alone by turning the others off.
+ * reads_past_the_value indexes the 8-byte value with a random 0..3: the
+ * verifier explains that in two lines ("invalid access to map value, ..."
+ * then "R0 max value is outside of the allowed memory range"), and a complaint
+ * must keep both.
  *
  * The map is a hash on purpose: recent kernels (6.18 here) know that an
  * array lookup with a constant, in-range key cannot return NULL and accept
@@ -40,6 +44,18 @@ int reads_without_null_check(void *ctx)
 	/* No NULL check: the verifier must refuse this. */
 	__sync_fetch_and_add(count, 1);
 	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_getppid")
+int reads_past_the_value(void *ctx)
+{
+	__u32 zero = 0, i = bpf_get_prandom_u32() & 3;
+	__u64 *count = bpf_map_lookup_elem(&counts, &zero);
+
+	if (!count)
+		return 0;
+	/* Only count[0] exists: the verifier must refuse i in 1..3. */
+	return count[i];
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -68,7 +68,11 @@ public final class VerifierException extends BpfException {
         return verifierLog;
     }
 
-    /** The verifier's reason, e.g. "R0 invalid mem access 'map_value_or_null'" (its last line before the statistics). */
+    /**
+     * The verifier's reason, e.g. "R0 invalid mem access 'map_value_or_null'": the lines it printed after the refused
+     * instruction and before its statistics, joined with "; " (some reasons take two lines: "invalid access to map
+     * value, value_size=8 off=24 size=8; R0 max value is outside of the allowed memory range").
+     */
     public String complaint() {
         return details.complaint();
     }
@@ -106,11 +110,21 @@ public final class VerifierException extends BpfException {
         while (at >= 0 && log.get(at).isBlank()) {
             at--;
         }
-        String complaint = at >= 0 ? log.get(at).strip() : "";
+        // the reason runs from the refused instruction (or the log's start) to the statistics
+        int first = at;
+        while (first > 0 && !log.get(first - 1).isBlank() && !INSTRUCTION.matcher(log.get(first - 1)).matches()
+                && !SOURCE.matcher(log.get(first - 1)).matches()) {
+            first--;
+        }
+        String complaint = at < 0 ? "" : String.join("; ", log.subList(first, at + 1).stream().map(String::strip)
+                .filter(s -> !s.isEmpty()).toList());
+        if (first == 0 && at > 0) {
+            complaint = log.get(at).strip(); // no instruction before it: a one-line reason, as before
+        }
         int index = -1;
         String instruction = null;
         SourceLine source = null;
-        for (int i = at - 1; i >= 0; i--) {
+        for (int i = first - 1; i >= 0; i--) {
             String line = log.get(i);
             Matcher insn = INSTRUCTION.matcher(line);
             if (index < 0 && insn.matches()) {

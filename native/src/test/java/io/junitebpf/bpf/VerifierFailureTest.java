@@ -26,6 +26,7 @@ class VerifierFailureTest {
     private static final String RESOURCE = "bpf-test/verifier_reject.bpf.o";
     private static final String REJECTED = "reads_without_null_check";
     private static final String REASON = "R0 invalid mem access 'map_value_or_null'";
+    private static final String PAST_THE_VALUE = "reads_past_the_value";
 
     @Test
     void loadThrowsAVerifierExceptionNamingTheProgramAndTheReason() {
@@ -53,12 +54,29 @@ class VerifierFailureTest {
         assertThat(e.instructionIndex()).isPositive();
         assertThat(e.sourceLine()).hasValueSatisfying(src -> {
             assertThat(src.file()).isEqualTo("verifier_reject.bpf.c");
-            assertThat(src.line()).isEqualTo(41);
+            assertThat(src.line()).isEqualTo(45);
             assertThat(src.code()).isEqualTo("__sync_fetch_and_add(count, 1);");
         });
         assertThat(e.getMessage()).contains(REASON + " at instruction " + e.instructionIndex())
-                .contains("source verifier_reject.bpf.c:41: __sync_fetch_and_add(count, 1);");
+                .contains("source verifier_reject.bpf.c:45: __sync_fetch_and_add(count, 1);");
         assertThat(e.stats()).hasValueSatisfying(s -> assertThat(s.processedInstructions()).isPositive());
+    }
+
+    @Test
+    void aComplaintOverSeveralLinesKeepsThemAll() {
+        VerifierException e;
+        try (BpfObject spec = BpfObject.open(bytes(), RESOURCE)) {
+            spec.program(REJECTED).autoload(false);
+            e = catchThrowableOfType(VerifierException.class, spec::load);
+        }
+        assertThat(e).as("load() of " + PAST_THE_VALUE).isNotNull();
+        assertThat(e.program()).isEqualTo(PAST_THE_VALUE);
+        // the first line is the reason, the second the verifier's view of the register: a user needs both
+        assertThat(e.complaint()).startsWith("invalid access to map value, value_size=8")
+                .contains("; R0 ").contains("outside of the allowed memory range");
+        assertThat(e.instruction()).hasValueSatisfying(i -> assertThat(i).contains("*(u64 *)(r0 +0)"));
+        assertThat(e.sourceLine()).hasValueSatisfying(src -> assertThat(src.code()).isEqualTo("return count[i];"));
+        assertThat(e.getMessage()).contains(e.complaint() + " at instruction " + e.instructionIndex());
     }
 
     @Test
@@ -113,6 +131,7 @@ class VerifierFailureTest {
     void withTheRejectedProgramOffTheRestLoads() {
         try (BpfObject spec = BpfObject.open(bytes(), RESOURCE)) {
             spec.program(REJECTED).autoload(false);
+            spec.program(PAST_THE_VALUE).autoload(false);
             try (LoadedObject bpf = spec.load()) {
                 assertThat(bpf.program("accepted").loaded()).isTrue();
                 assertThat(bpf.program(REJECTED).loaded()).isFalse();
