@@ -228,10 +228,14 @@ public final class TargetProcess implements AutoCloseable {
         }
     }
 
-    /** "exited with 3; stderr: ..." or "running", for failure messages. */
+    /** "exited with 3; stderr: ...", "still running" or "still held at its gate", for failure messages. */
     public String describeExit() {
         if (process.isAlive()) {
-            return "still running";
+            synchronized (this) {
+                // the commonest reason a wait for a launched target's events times out
+                return released ? "still running" : "still held at its gate, never released (call release() after "
+                        + "attaching, or @Launch(release = true))";
+            }
         }
         drainOutput();
         List<String> err = stderr();

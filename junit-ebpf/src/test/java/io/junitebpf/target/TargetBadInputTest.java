@@ -57,6 +57,18 @@ class TargetBadInputTest {
     }
 
     @Test
+    void aTargetNeverReleasedSaysSoWhereAWaitReportsIt() {
+        try (TargetProcess sleep = TargetProcess.launch(Path.of("/bin/sleep"), List.of("30"),
+                TargetProcess.Gate.STOPPED)) {
+            // what a timed-out wait for its events prints: the forgotten release, not a bare "running"
+            assertThat(sleep.describeExit()).contains("still held at its gate, never released",
+                    "@Launch(release = true)");
+            sleep.release();
+            assertThat(sleep.describeExit()).isEqualTo("still running");
+        }
+    }
+
+    @Test
     void closingAGatedTargetLeavesNothingRunning() {
         TargetProcess umark = Umark.launchGated(5, Duration.ZERO);
         int pid = umark.pid();
