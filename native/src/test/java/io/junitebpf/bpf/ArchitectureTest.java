@@ -38,6 +38,21 @@ class ArchitectureTest {
     }
 
     @Test
+    void junitEbpfKeysAreReadOnlyThroughConfiguration() {
+        // KernelVersion reads os.version and Syscalls os.arch: the JDK's properties, not junit-ebpf keys
+        noClasses().that().doNotBelongToAnyOf(Configuration.class, KernelVersion.class)
+                .and().doNotHaveFullyQualifiedName("io.junitebpf.bpf.internal.Syscalls")
+                .should().callMethod(System.class, "getProperty", String.class)
+                .orShould().callMethod(System.class, "getProperty", String.class, String.class)
+                .orShould().callMethod(System.class, "getenv", String.class)
+                .orShould().callMethod(System.class, "getenv")
+                .orShould().callMethod(Boolean.class, "getBoolean", String.class)
+                .orShould().callMethod(Integer.class, "getInteger", String.class)
+                .orShould().callMethod(Long.class, "getLong", String.class)
+                .check(NATIVE);
+    }
+
+    @Test
     void thePacketBuilderIsPureJava() {
         noClasses().that().resideInAPackage("io.junitebpf.packet..")
                 .should().dependOnClassesThat().resideInAPackage("io.junitebpf.bpf..")
