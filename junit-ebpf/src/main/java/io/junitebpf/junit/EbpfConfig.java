@@ -1,21 +1,19 @@
 package io.junitebpf.junit;
 
+import io.junitebpf.bpf.Configuration;
+import io.junitebpf.bpf.ConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * junit-ebpf's configuration keys, and the one reader of them (used by the extension and by runtime
- * providers such as the container runtime).
+ * junit-ebpf's configuration keys, and their reader for the extension and runtime providers such as the
+ * container runtime: native's {@link Configuration} (the one reader, which native's own keys go through too) with
+ * JUnit's configuration parameters as the first source and JUnit's exception for a bad value.
  *
  * <p>A key {@code junit.ebpf.x.y-z} is read from the JUnit configuration parameters
  * ({@code junit-platform.properties}, or {@code -D} on the test JVM), then from the environment variable
@@ -27,7 +25,7 @@ import java.util.regex.Pattern;
 public final class EbpfConfig {
 
     /** Every key starts with this. */
-    public static final String PREFIX = "junit.ebpf.";
+    public static final String PREFIX = Configuration.PREFIX;
     /** "true" to check every test for leaked programs, links and processes. */
     public static final String STRICT_PROPERTY_NAME = "junit.ebpf.strict";
     /** What to do when the environment cannot run an eBPF test: "skip" (default) or "fail". */
@@ -45,14 +43,10 @@ public final class EbpfConfig {
     /** A simulated lack of privileges, for testing the unavailable path: "true" makes preflight fail. */
     public static final String SIMULATE_UNPRIVILEGED_PROPERTY_NAME = "junit.ebpf.simulate.unprivileged";
 
-    private static final Pattern WITH_UNIT = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+    private final Configuration reader;
 
-    private final UnaryOperator<String> parameters;
-    private final UnaryOperator<String> environment;
-
-    private EbpfConfig(UnaryOperator<String> parameters, UnaryOperator<String> environment) {
-        this.parameters = Objects.requireNonNull(parameters, "parameters");
-        this.environment = Objects.requireNonNull(environment, "environment");
+    private EbpfConfig(Configuration reader) {
+        this.reader = reader;
     }
 
     /**
@@ -60,12 +54,12 @@ public final class EbpfConfig {
      * return null for a missing entry.
      */
     public static EbpfConfig of(UnaryOperator<String> parameters, UnaryOperator<String> environment) {
-        return new EbpfConfig(parameters, environment);
+        return new EbpfConfig(Configuration.of(parameters, environment));
     }
 
     /** A reader of this JVM's system properties and environment (outside JUnit, e.g. in a runtime provider). */
     public static EbpfConfig system() {
-        return of(System::getProperty, System::getenv);
+        return new EbpfConfig(Configuration.system());
     }
 
     /** A reader of the JUnit configuration parameters of {@code context} and of this JVM's environment. */
@@ -75,106 +69,53 @@ public final class EbpfConfig {
 
     /** The environment variable that stands for {@code key}: junit.ebpf.container.java-home → JUNIT_EBPF_CONTAINER_JAVA_HOME. */
     public static String environmentName(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return Configuration.environmentName(key);
     }
 
     /** The value of {@code key}, stripped; empty when unset or blank. */
     public Optional<String> string(String key) {
-        return Optional.ofNullable(parameters.apply(key)).map(String::strip).filter(v -> !v.isEmpty())
-                .or(() -> Optional.ofNullable(environment.apply(environmentName(key))).map(String::strip)
-                        .filter(v -> !v.isEmpty()));
+        return reader.string(key);
     }
 
     /** true/yes/on/1 or false/no/off/0. */
     public boolean bool(String key, boolean fallback) {
-        return string(key).map(v -> switch (v.toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw bad(key, v, "true or false");
-        }).orElse(fallback);
+        return read(() -> reader.bool(key, fallback));
     }
 
     /** A positive int. */
     public int positiveInt(String key, int fallback) {
-        return string(key).map(v -> {
-            try {
-                int n = Integer.parseInt(v);
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw bad(key, v, "a positive integer");
-        }).orElse(fallback);
+        return read(() -> reader.positiveInt(key, fallback));
     }
 
     /** A positive duration: 500ms, 5s, 2m, 1h, a bare number of seconds, or ISO-8601 (PT10M). */
     public Duration duration(String key, Duration fallback) {
-        return string(key).map(v -> {
-            Duration parsed = parseDuration(v);
-            if (parsed == null || parsed.isZero() || parsed.isNegative()) {
-                throw bad(key, v, "a positive duration such as 500ms, 30s, 10m or PT10M; a bare number is seconds");
-            }
-            return parsed;
-        }).orElse(fallback);
+        return read(() -> reader.duration(key, fallback));
     }
 
     /** An enum constant by its name in lower case with '-' for '_' ("in-process" → IN_PROCESS). */
     public <E extends Enum<E>> E choice(String key, Class<E> type, E fallback) {
-        return string(key).map(v -> {
-            String wanted = v.replace('-', '_').toUpperCase(Locale.ROOT);
-            for (E e : type.getEnumConstants()) {
-                if (e.name().equals(wanted)) {
-                    return e;
-                }
-            }
-            throw bad(key, v, "one of " + String.join(", ", Arrays.stream(type.getEnumConstants())
-                    .map(EbpfConfig::value).toList()));
-        }).orElse(fallback);
+        return read(() -> reader.choice(key, type, fallback));
     }
 
     /** How an enum constant is written in configuration: IN_PROCESS → "in-process". */
     public static String value(Enum<?> constant) {
-        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return Configuration.value(constant);
     }
 
     /** A failure naming where the bad value came from (the key, or the variable standing for it) and the value. */
     public ExtensionConfigurationException bad(String key, String value, String expected) {
-        String property = parameters.apply(key);
-        String source = property != null && !property.isBlank() ? key : environmentName(key) + " (" + key + ")";
-        return new ExtensionConfigurationException("junit-ebpf configuration: " + source + "='" + value
-                + "' is invalid (expected " + expected + ")");
+        return junit(reader.bad(key, value, expected));
     }
 
-    private static Duration parseDuration(String text) {
-        if (text.startsWith("P") || text.startsWith("p")) {
-            try {
-                return Duration.parse(text);
-            } catch (DateTimeParseException e) {
-                return null;
-            }
-        }
-        Matcher m = WITH_UNIT.matcher(text);
-        if (!m.matches()) {
-            return null;
-        }
-        long amount;
+    private static <T> T read(Supplier<T> value) {
         try {
-            amount = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
-            return null;
+            return value.get();
+        } catch (ConfigurationException e) {
+            throw junit(e);
         }
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        try {
-            return switch (unit) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofSeconds(amount);
-            };
-        } catch (ArithmeticException e) {
-            return null;
-        }
+    }
+
+    private static ExtensionConfigurationException junit(ConfigurationException e) {
+        return new ExtensionConfigurationException(e.getMessage(), e);
     }
 }

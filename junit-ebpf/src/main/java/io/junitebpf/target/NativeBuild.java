@@ -1,6 +1,7 @@
 package io.junitebpf.target;
 
 import io.junitebpf.bpf.ClasspathResource;
+import io.junitebpf.bpf.Configuration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -28,9 +30,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NativeBuild {
 
-    /** System property overriding the cache directory. */
+    /** System property (or JUNIT_EBPF_TARGET_CACHE) overriding the cache directory. */
     public static final String CACHE_PROPERTY = "junit.ebpf.target.cache";
-    /** System property naming the C compiler (default {@code cc}). */
+    /** System property (or JUNIT_EBPF_TARGET_CC) naming the C compiler (default {@code cc}). */
     public static final String COMPILER_PROPERTY = "junit.ebpf.target.cc";
 
     private static final long COMPILE_TIMEOUT_SECONDS = 120;
@@ -129,7 +131,7 @@ public final class NativeBuild {
 
     /** The compiled executable, built now unless the cache already holds it. */
     public Path executable() {
-        String compiler = System.getProperty(COMPILER_PROPERTY, "cc");
+        String compiler = Configuration.system().string(COMPILER_PROPERTY).orElse("cc");
         Path dir = cacheRoot().toAbsolutePath().resolve(name + "-" + key(compiler));
         Path binary = dir.resolve(name);
         if (Files.isExecutable(binary)) {
@@ -223,9 +225,9 @@ public final class NativeBuild {
     }
 
     static Path cacheRoot() {
-        String configured = System.getProperty(CACHE_PROPERTY);
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
+        Optional<String> configured = Configuration.system().string(CACHE_PROPERTY);
+        if (configured.isPresent()) {
+            return Path.of(configured.get());
         }
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");

@@ -1,5 +1,8 @@
 package io.junitebpf.junit;
 
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import io.junitebpf.bpf.Libbpf;
 import io.junitebpf.target.NativeBuild;
 import org.junit.jupiter.api.Test;
@@ -33,12 +36,34 @@ class ConfigurationKeysTest {
         }
 
         Set<String> read = new TreeSet<>(keys(EbpfConfig.class));
-        read.add(Libbpf.LIBRARY_PATH_PROPERTY);
-        read.add(NativeBuild.CACHE_PROPERTY);
-        read.add(NativeBuild.COMPILER_PROPERTY);
+        // native's keys and the target builder's: every public String constant holding a junit.ebpf. key
+        read.addAll(keyConstants(Libbpf.class.getPackageName()));
+        read.addAll(keyConstants(NativeBuild.class.getPackageName()));
 
+        assertThat(read).contains(Libbpf.LIBRARY_PATH_PROPERTY, Libbpf.DEBUG_LOG_PROPERTY, NativeBuild.CACHE_PROPERTY);
         assertThat(documented).isEqualTo(read);
         assertThat(read).allSatisfy(k -> assertThat(k).startsWith(EbpfConfig.PREFIX));
+    }
+
+    /** The public static String constants of the package's classes whose value is a key (starts with junit.ebpf.). */
+    static Set<String> keyConstants(String packageName) {
+        Set<String> keys = new TreeSet<>();
+        for (JavaClass type : new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(packageName)) {
+            if (!type.getPackageName().equals(packageName)) {
+                continue; // not its subpackages (native's internals hold no keys)
+            }
+            for (Field f : type.reflect().getFields()) {
+                if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class
+                        && f.getDeclaringClass() == type.reflect()) {
+                    String value = value(f);
+                    if (value.startsWith(EbpfConfig.PREFIX) && !value.equals(EbpfConfig.PREFIX)) {
+                        keys.add(value);
+                    }
+                }
+            }
+        }
+        return keys;
     }
 
     /** The values of the public *_PROPERTY_NAME constants of {@code type}. */

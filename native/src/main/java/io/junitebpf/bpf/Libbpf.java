@@ -1,6 +1,7 @@
 package io.junitebpf.bpf;
 
 import io.junitebpf.bpf.internal.LibbpfApi;
+import io.junitebpf.bpf.internal.LogCapture;
 
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>{@link #system()} opens the one the user chose: the path in the system
  * property {@value #LIBRARY_PATH_PROPERTY}, else the environment variable
- * {@value #LIBRARY_PATH_ENV}, else the dynamic linker's {@code libbpf.so.1}.
+ * {@value #LIBRARY_PATH_ENV}, else the dynamic linker's {@code libbpf.so.1}
+ * (read through {@link Configuration}, like every junit-ebpf key).
  * Versions below 1.0 are refused: libbpf 1.0 changed error reporting to
  * {@code -errno} everywhere and this binding relies on it. Calls introduced
  * after the loaded version fail alone, with an {@link UnsupportedOperationException}
@@ -22,6 +24,11 @@ public final class Libbpf {
     public static final String LIBRARY_PATH_PROPERTY = "junit.ebpf.libbpf.path";
     /** Environment variable naming the libbpf shared object, when the property is unset. */
     public static final String LIBRARY_PATH_ENV = "JUNIT_EBPF_LIBBPF_PATH";
+    /**
+     * "true" to capture libbpf's DEBUG lines too (many: every relocation), from the first open on;
+     * {@link LibbpfLog#includeDebug(boolean)} changes it later.
+     */
+    public static final String DEBUG_LOG_PROPERTY = "junit.ebpf.libbpf.debug";
     /** What the dynamic linker is asked for by default. */
     public static final String DEFAULT_SONAME = "libbpf.so.1";
 
@@ -60,15 +67,13 @@ public final class Libbpf {
 
     /** Where {@link #system()} looks: property, environment variable, or the default soname. */
     public static String configuredLocation() {
-        String property = System.getProperty(LIBRARY_PATH_PROPERTY);
-        if (property != null && !property.isBlank()) {
-            return property;
-        }
-        String env = System.getenv(LIBRARY_PATH_ENV);
-        return env != null && !env.isBlank() ? env : DEFAULT_SONAME;
+        return Configuration.system().string(LIBRARY_PATH_PROPERTY).orElse(DEFAULT_SONAME);
     }
 
     private static Libbpf doOpen(String location) {
+        if (Configuration.system().bool(DEBUG_LOG_PROPERTY, false)) {
+            LogCapture.debug(true);
+        }
         LibbpfApi api;
         try {
             api = LibbpfApi.open(location);

@@ -38,9 +38,34 @@ class ArchitectureTest {
     }
 
     @Test
-    void elfAndBtfReadersAndThePacketBuilderArePureJava() {
-        noClasses().that().resideInAnyPackage("io.junitebpf.elf..", "io.junitebpf.btf..", "io.junitebpf.packet..")
+    void junitEbpfKeysAreReadOnlyThroughConfiguration() {
+        // KernelVersion reads os.version and Syscalls os.arch: the JDK's properties, not junit-ebpf keys
+        noClasses().that().doNotBelongToAnyOf(Configuration.class, KernelVersion.class)
+                .and().doNotHaveFullyQualifiedName("io.junitebpf.bpf.internal.Syscalls")
+                .should().callMethod(System.class, "getProperty", String.class)
+                .orShould().callMethod(System.class, "getProperty", String.class, String.class)
+                .orShould().callMethod(System.class, "getenv", String.class)
+                .orShould().callMethod(System.class, "getenv")
+                .orShould().callMethod(Boolean.class, "getBoolean", String.class)
+                .orShould().callMethod(Integer.class, "getInteger", String.class)
+                .orShould().callMethod(Long.class, "getLong", String.class)
+                .check(NATIVE);
+    }
+
+    @Test
+    void thePacketBuilderIsPureJava() {
+        noClasses().that().resideInAPackage("io.junitebpf.packet..")
                 .should().dependOnClassesThat().resideInAPackage("io.junitebpf.bpf..")
                 .check(NATIVE);
+    }
+
+    @Test
+    void theElfAndBtfReadersAreNotPartOfThisModule() {
+        // they are junit-ebpf-elf (module io.junitebpf.elf), which the plugin uses too; a class of theirs
+        // compiled here again would be a second reader
+        noClasses().should().resideInAnyPackage("io.junitebpf.elf..", "io.junitebpf.btf..")
+                .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .withImportOption(location -> location.contains("/native/target/"))
+                        .importPackages("io.junitebpf"));
     }
 }

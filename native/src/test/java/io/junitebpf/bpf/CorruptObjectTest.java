@@ -1,6 +1,12 @@
 package io.junitebpf.bpf;
 
+import io.junitebpf.elf.ElfFile;
+import io.junitebpf.elf.ElfRelocation;
+import io.junitebpf.elf.ElfSection;
 import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import java.io.InputStream;
 import java.util.Random;
@@ -11,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Corrupted objects must be refused with an exception, never crash the JVM:
  * libbpf 1.1.2 segfaults in bpf_object__open_mem on some corruptions, so the
- * ELF structure is checked in Java first (ObjectCheck).
+ * ELF structure (relocations included, decoded by the ELF reader) is checked in Java first (ObjectCheck).
  */
 class CorruptObjectTest {
 
@@ -41,6 +47,20 @@ class CorruptObjectTest {
         }
         assertThat(opened + refused).isEqualTo(600);
         assertThat(refused).isPositive();
+    }
+
+    @Test
+    void aRelocationNamingAMissingSymbolIsRefusedBeforeLibbpf() throws Exception {
+        byte[] elf = object();
+        ElfRelocation first = ElfFile.parse(elf, "maps.bpf.o").relocations().getFirst();
+        ElfSection rel = ElfFile.parse(elf, "maps.bpf.o").sections().get(first.section());
+        // r_info of the section's first entry: symbol 4000 in the upper half, the type kept
+        ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN).putLong((int) rel.offset() + 8, (4000L << 32) | first.type());
+
+        assertThatThrownBy(() -> BpfObject.open(elf, "bad-rel.bpf.o"))
+                .isInstanceOf(BpfException.class)
+                .hasMessageStartingWith("open object bad-rel.bpf.o: malformed ELF: ELF file bad-rel.bpf.o: malformed:"
+                        + " relocation 0 of " + rel.name() + " names symbol 4000, but .symtab has ");
     }
 
     @Test

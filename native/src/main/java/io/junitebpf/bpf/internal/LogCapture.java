@@ -34,7 +34,8 @@ public final class LogCapture implements AutoCloseable {
     private static final ThreadLocal<Deque<LogCapture>> ACTIVE = ThreadLocal.withInitial(ArrayDeque::new);
     private static final int LINE_MAX = 8192;
     private static volatile MethodHandle vsnprintf;
-    private static volatile boolean debug = Boolean.getBoolean("junit.ebpf.libbpf.debug");
+    // set from junit.ebpf.libbpf.debug when libbpf is opened (Libbpf), or by LibbpfLog.includeDebug
+    private static volatile boolean debug;
 
     private final List<String> lines = new ArrayList<>();
     private final StringBuilder partial = new StringBuilder();

@@ -18,6 +18,8 @@ public record ElfSymbol(String name, long value, long size, Type type, Binding b
 
     /** {@code SHN_UNDEF}: the symbol is referenced here but defined in another file. */
     public static final int SHN_UNDEF = 0;
+    /** {@code SHN_LORESERVE}: indexes from here on are special values, not sections. */
+    public static final int SHN_LORESERVE = 0xff00;
     /** {@code SHN_ABS}: the value is absolute, not relative to any section. */
     public static final int SHN_ABS = 0xfff1;
 

@@ -17,7 +17,7 @@ final class ElfParser {
 
     /** The decoded tables, before {@link ElfFile} derives attach offsets from them. */
     record Parsed(ElfHeader header, List<ElfSection> sections, List<ElfSegment> segments,
-            List<ElfSymbol> symbols, List<StapsdtNote> notes) {
+            List<ElfSymbol> symbols, List<ElfRelocation> relocations, List<StapsdtNote> notes) {
     }
 
     /** One {@code .note.stapsdt} entry exactly as written in the file. */
@@ -69,8 +69,10 @@ final class ElfParser {
                 stapsdtNotes(s, notes);
             }
         }
+        List<ElfRelocation> relocations = h.header.type() == ElfHeader.Type.REL
+                ? Relocations.decode(in, is64, sections) : List.of();
         return new Parsed(h.header, List.copyOf(sections), List.copyOf(segments),
-                List.copyOf(symbols), List.copyOf(notes));
+                List.copyOf(symbols), relocations, List.copyOf(notes));
     }
 
     private record ElfHeaderFields(ElfHeader header, long phoff, long shoff, int phentsize,

@@ -1,5 +1,10 @@
 package io.junitebpf.btf;
 
+import io.junitebpf.elf.ElfException;
+import io.junitebpf.elf.ElfFile;
+import io.junitebpf.elf.ElfHeader;
+import io.junitebpf.elf.ElfSection;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,15 +75,41 @@ public final class Btf {
             throw new BtfException("BTF: " + source + " is empty (expected a BPF object file or raw BTF"
                     + " such as /sys/kernel/btf/vmlinux)");
         }
-        if (ElfBtfSection.isElf(elfOrRawBtf)) {
-            ElfBtfSection.Slice btf = ElfBtfSection.find(elfOrRawBtf, source);
-            return new Btf(source, BtfParser.parse(elfOrRawBtf, btf.offset(), btf.length(), source));
+        if (ElfFile.isElf(elfOrRawBtf)) {
+            ElfSection btf = btfSection(source, elfOrRawBtf);
+            return new Btf(source, BtfParser.parse(elfOrRawBtf, (int) btf.offset(), (int) btf.size(), source));
         }
         if (elfOrRawBtf.length >= 2 && isBtfMagic(elfOrRawBtf)) {
             return new Btf(source, BtfParser.parse(elfOrRawBtf, 0, elfOrRawBtf.length, source));
         }
         throw new BtfException("BTF: " + source + " is neither an ELF object nor raw BTF (starts with "
                 + hex(elfOrRawBtf) + "; expected ELF magic 7f 45 4c 46 or BTF magic 9f eb)");
+    }
+
+    /** The {@code .BTF} section of an ELF object, found by the ELF reader and checked to lie in the bytes. */
+    private static ElfSection btfSection(String source, byte[] elf) {
+        ElfFile file;
+        try {
+            file = ElfFile.parse(elf, source);
+        } catch (ElfException e) {
+            throw new BtfException("BTF: " + e.getMessage(), e);
+        }
+        if (file.header().elfClass() != ElfHeader.ElfClass.ELF64) {
+            throw new BtfException("BTF: " + source + " is not an ELF64 file (" + file.header().elfClass() + " "
+                    + file.header().machineName() + "; BPF objects are ELF64)");
+        }
+        ElfSection btf = file.section(".BTF").orElseThrow(() -> new BtfException("BTF: no .BTF section in " + source
+                + " (compile the BPF object with clang -g so that it carries BTF)"));
+        if (btf.type() == ElfSection.SHT_NOBITS) {
+            throw new BtfException("BTF: the .BTF section of " + source + " has no data (SHT_NOBITS; corrupt object)");
+        }
+        // Offsets are unsigned 64-bit in the file; negative here means they overflowed a long.
+        if (btf.offset() < 0 || btf.size() < 0 || btf.offset() > elf.length || btf.size() > elf.length - btf.offset()) {
+            throw new BtfException("BTF: truncated ELF file " + source + ": .BTF section at offset "
+                    + Long.toUnsignedString(btf.offset()) + " with " + Long.toUnsignedString(btf.size())
+                    + " bytes lies beyond its " + elf.length + " bytes (file cut short or corrupt)");
+        }
+        return btf;
     }
 
     /**

@@ -16,10 +16,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The reference tools the ELF reader is checked against: cc to build umark, and binutils' nm and
- * readelf to say independently what the file contains.
+ * The reference tools the ELF reader is checked against: cc to build umark, clang to build a BPF
+ * object, and binutils' nm and readelf to say independently what the file contains.
  */
-final class BinUtils {
+public final class BinUtils {
 
     /** A section as {@code readelf -SW} prints it. */
     record Section(String name, long address, long offset, long size) {
@@ -59,7 +59,23 @@ final class BinUtils {
         return binary;
     }
 
-    static String run(String... command) throws IOException, InterruptedException {
+    /**
+     * Compiles the test BPF object {@code bpf/kinds.bpf.c} into {@code dir/kinds.bpf.o} with the clang
+     * the build uses ({@code -Djunit.ebpf.clang}, as for the Maven plugin).
+     */
+    public static Path compileBpfObject(Path dir) throws Exception {
+        Path source = dir.resolve("kinds.bpf.c");
+        try (InputStream in = BinUtils.class.getResourceAsStream("/bpf/kinds.bpf.c")) {
+            assertThat(in).as("bpf/kinds.bpf.c test resource").isNotNull();
+            Files.copy(in, source);
+        }
+        Path object = dir.resolve("kinds.bpf.o");
+        run(System.getProperty("junit.ebpf.clang", "clang"), "-target", "bpf", "-g", "-O2", "-Wall",
+                "-Werror", "-c", "-o", object.toString(), source.toString());
+        return object;
+    }
+
+    public static String run(String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] output = process.getInputStream().readAllBytes();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command[0]).isTrue();

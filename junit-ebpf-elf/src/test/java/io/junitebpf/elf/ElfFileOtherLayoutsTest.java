@@ -48,6 +48,11 @@ class ElfFileOtherLayoutsTest {
         assertThat(elf.fileOffset("add_one")).isEqualTo(text.offset() + function.value());
         assertThat(elf.symbol("counter").orElseThrow().type())
                 .isIn(ElfSymbol.Type.OBJECT, ElfSymbol.Type.COMMON);
+        // add_one reads counter: one relocation in .text (SHT_RELA outside BPF), with its symbol
+        assertThat(elf.relocations()).anySatisfy(r -> {
+            assertThat(elf.sections().get(r.targetSection()).name()).startsWith(".text");
+            assertThat(r.symbolIndex()).isPositive();
+        });
         if (order.equals("BIG_ENDIAN")) {
             assertThat(elf.header().byteOrder()).isEqualTo(ByteOrder.BIG_ENDIAN);
         }

@@ -38,6 +38,7 @@ public final class ElfFile {
     private final List<ElfSection> sections;
     private final List<ElfSegment> segments;
     private final List<ElfSymbol> symbols;
+    private final List<ElfRelocation> relocations;
     private final Map<String, List<ElfSymbol>> symbolsByName = new HashMap<>();
     private final List<UsdtProbe> probes;
 
@@ -47,6 +48,7 @@ public final class ElfFile {
         this.sections = parsed.sections();
         this.segments = parsed.segments();
         this.symbols = parsed.symbols();
+        this.relocations = parsed.relocations();
         for (ElfSymbol s : symbols) {
             symbolsByName.computeIfAbsent(s.name(), k -> new ArrayList<>(1)).add(s);
             if (!s.baseName().equals(s.name())) {
@@ -85,6 +87,17 @@ public final class ElfFile {
         try (ElfInput in = ElfInput.of(bytes, displayName)) {
             return new ElfFile(displayName, ElfParser.parse(in));
         }
+    }
+
+    /**
+     * Tells whether bytes start with the ELF magic {@code 7f 45 4c 46}, without parsing more.
+     *
+     * @param bytes the start of a file, or all of it
+     * @return true if the first four bytes are the ELF magic
+     */
+    public static boolean isElf(byte[] bytes) {
+        return bytes.length >= 4 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L'
+                && bytes[3] == 'F';
     }
 
     /**
@@ -140,6 +153,17 @@ public final class ElfFile {
      */
     public List<ElfSymbol> symbols() {
         return symbols;
+    }
+
+    /**
+     * Returns the relocations of a relocatable object ({@code ET_REL}), in section order, each
+     * checked to patch a place inside its target section with a symbol of the linked table.
+     *
+     * @return unmodifiable list; empty for executables and shared libraries, whose dynamic
+     *     relocations are not read
+     */
+    public List<ElfRelocation> relocations() {
+        return relocations;
     }
 
     /**
@@ -318,7 +342,7 @@ public final class ElfFile {
     /** {@code st_value - sh_addr + sh_offset}, falling back to the segments for odd indexes. */
     private long symbolOffset(ElfSymbol s) {
         int index = s.sectionIndex();
-        if (index > 0 && index < sections.size() && index < 0xff00) {
+        if (index > 0 && index < sections.size() && index < ElfSymbol.SHN_LORESERVE) {
             ElfSection section = sections.get(index);
             if (section.type() != ElfSection.SHT_NOBITS) {
                 return s.value() - section.address() + section.offset();

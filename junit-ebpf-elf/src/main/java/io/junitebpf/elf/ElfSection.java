@@ -24,10 +24,14 @@ public record ElfSection(int index, String name, int type, long flags, long addr
     public static final int SHT_SYMTAB = 2;
     /** {@code SHT_STRTAB}: a string table. */
     public static final int SHT_STRTAB = 3;
+    /** {@code SHT_RELA}: relocations with explicit addends. */
+    public static final int SHT_RELA = 4;
     /** {@code SHT_NOTE}: notes. */
     public static final int SHT_NOTE = 7;
     /** {@code SHT_NOBITS}: occupies memory but no file space (e.g. {@code .bss}). */
     public static final int SHT_NOBITS = 8;
+    /** {@code SHT_REL}: relocations without addends (what BPF objects carry). */
+    public static final int SHT_REL = 9;
     /** {@code SHT_DYNSYM}: the dynamic symbol table. */
     public static final int SHT_DYNSYM = 11;
     /** {@code SHF_ALLOC}: the section is loaded into memory. */

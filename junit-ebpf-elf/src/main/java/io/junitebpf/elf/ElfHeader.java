@@ -18,6 +18,8 @@ public record ElfHeader(ElfClass elfClass, ByteOrder byteOrder, Type type, int m
     public static final int EM_X86_64 = 62;
     /** {@code e_machine} of 64-bit ARM. */
     public static final int EM_AARCH64 = 183;
+    /** {@code e_machine} of BPF objects. */
+    public static final int EM_BPF = 247;
 
     /** Width of addresses and offsets in the file ({@code EI_CLASS}). */
     public enum ElfClass {
@@ -70,7 +72,7 @@ public record ElfHeader(ElfClass elfClass, ByteOrder byteOrder, Type type, int m
             case EM_X86_64 -> "x86-64";
             case EM_AARCH64 -> "AArch64";
             case 243 -> "RISC-V";
-            case 247 -> "BPF";
+            case EM_BPF -> "BPF";
             default -> "machine " + machine;
         };
     }

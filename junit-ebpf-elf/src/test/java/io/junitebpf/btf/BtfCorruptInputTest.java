@@ -7,10 +7,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import io.junitebpf.elf.BinUtils;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Wrong input gives a {@link BtfException} that says what is wrong, never an index error. */
 class BtfCorruptInputTest {
@@ -18,13 +22,22 @@ class BtfCorruptInputTest {
     /** Start of a version-1 BTF header with the 24-byte header length, as clang writes it. */
     private static final byte[] BTF_HEADER = {(byte) 0x9f, (byte) 0xeb, 1, 0, 24, 0, 0, 0};
 
-    private static byte[] uprobeObject() throws IOException {
-        return BtfObjectTest.resource("bpf/uprobe.bpf.o");
+    @TempDir
+    static Path dir;
+    private static byte[] object;
+
+    @BeforeAll
+    static void compile() throws Exception {
+        object = Files.readAllBytes(BinUtils.compileBpfObject(dir));
     }
 
-    /** The raw {@code .BTF} section of uprobe.bpf.o, found by its header. */
-    private static byte[] uprobeRawBtf() throws IOException {
-        byte[] elf = uprobeObject();
+    private static byte[] kindsObject() {
+        return object.clone();
+    }
+
+    /** The raw {@code .BTF} section of the test object, found by its header. */
+    private static byte[] kindsRawBtf() {
+        byte[] elf = kindsObject();
         int at = indexOf(elf, BTF_HEADER);
         ByteBuffer header = ByteBuffer.wrap(elf, at, 24).slice().order(ByteOrder.LITTLE_ENDIAN);
         int length = 24 + header.getInt(12) + header.getInt(20);
@@ -63,7 +76,7 @@ class BtfCorruptInputTest {
 
     @Test
     void elfWithoutBtfSection() throws IOException {
-        byte[] elf = uprobeObject();
+        byte[] elf = kindsObject();
         // Rename the section: ".BTF\0" becomes ".XTF\0" in the section name table.
         byte[] name = ".BTF\0".getBytes(StandardCharsets.US_ASCII);
         int at = indexOf(elf, name);
@@ -76,37 +89,42 @@ class BtfCorruptInputTest {
 
     @Test
     void truncatedElf() throws IOException {
-        byte[] elf = uprobeObject();
+        byte[] elf = kindsObject();
 
         assertThatThrownBy(() -> Btf.parse("cut.bpf.o", Arrays.copyOf(elf, 40)))
-                .hasMessage("BTF: truncated ELF header in cut.bpf.o (64 bytes needed, 40 present)");
+                .isInstanceOf(BtfException.class)
+                .hasMessage("BTF: ELF file cut.bpf.o: truncated at offset 40 (ELF header needs 64 bytes at"
+                        + " offset 0, the file has 40; is the file complete?)");
         assertThatThrownBy(() -> Btf.parse("cut.bpf.o", Arrays.copyOf(elf, elf.length - 100)))
                 .isInstanceOf(BtfException.class)
-                .hasMessageStartingWith("BTF: truncated ELF file cut.bpf.o: ");
+                .hasMessageStartingWith("BTF: ELF file cut.bpf.o: truncated at offset ");
     }
 
     @Test
-    void thirtyTwoBitElf() throws IOException {
-        byte[] elf = uprobeObject();
-        elf[4] = 1;
+    void thirtyTwoBitElf() throws Exception {
+        Path source = Files.writeString(dir.resolve("f.c"), "int counter;\n");
+        Path object = dir.resolve("i386.o");
+        BinUtils.run(System.getProperty("junit.ebpf.clang", "clang"), "--target=i386-linux-gnu", "-g", "-c",
+                "-o", object.toString(), source.toString());
 
-        assertThatThrownBy(() -> Btf.parse("x86.o", elf))
-                .hasMessage("BTF: x86.o is not an ELF64 file (EI_CLASS 1; BPF objects are ELF64)");
+        assertThatThrownBy(() -> Btf.read(object))
+                .isInstanceOf(BtfException.class)
+                .hasMessage("BTF: " + object + " is not an ELF64 file (ELF32 i386; BPF objects are ELF64)");
     }
 
     @Test
     void badMagicInBtfSection() throws IOException {
-        byte[] elf = uprobeObject();
+        byte[] elf = kindsObject();
         elf[indexOf(elf, BTF_HEADER)] = 0x12;
 
-        assertThatThrownBy(() -> Btf.parse("uprobe.bpf.o", elf))
-                .hasMessage("BTF: bad magic 0xeb12 in uprobe.bpf.o (expected 0xEB9F; not BTF, or the .BTF section is corrupt)");
+        assertThatThrownBy(() -> Btf.parse("kinds.bpf.o", elf))
+                .hasMessage("BTF: bad magic 0xeb12 in kinds.bpf.o (expected 0xEB9F; not BTF, or the .BTF section is corrupt)");
     }
 
     @Test
     void rawBtfOfAnObjectParsesLikeTheObject() throws IOException {
-        Btf raw = Btf.parse("uprobe.btf", uprobeRawBtf());
-        Btf object = Btf.parse("uprobe.bpf.o", uprobeObject());
+        Btf raw = Btf.parse("kinds.btf", kindsRawBtf());
+        Btf object = Btf.parse("kinds.bpf.o", kindsObject());
 
         assertThat(raw.structNames()).isEqualTo(object.structNames());
         assertThat(raw.types()).hasSameSizeAs(object.types());
@@ -114,7 +132,7 @@ class BtfCorruptInputTest {
 
     @Test
     void truncatedTypeSection() throws IOException {
-        byte[] raw = uprobeRawBtf();
+        byte[] raw = kindsRawBtf();
         ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).putInt(16, 100).putInt(20, 0); // no strings
         byte[] cut = Arrays.copyOf(raw, 24 + 100);
         ByteBuffer.wrap(cut).order(ByteOrder.LITTLE_ENDIAN).putInt(12, 100); // the types end mid-record
@@ -126,7 +144,7 @@ class BtfCorruptInputTest {
 
     @Test
     void truncatedBlob() throws IOException {
-        byte[] raw = uprobeRawBtf();
+        byte[] raw = kindsRawBtf();
 
         assertThatThrownBy(() -> Btf.parse("cut.btf", Arrays.copyOf(raw, 10)))
                 .hasMessage("BTF: truncated header in cut.btf (24 bytes needed, 10 present)");
@@ -228,8 +246,8 @@ class BtfCorruptInputTest {
 
     @Test
     void everyTruncationOfTheObjectFailsCleanly() throws IOException {
-        byte[] elf = uprobeObject();
-        byte[] raw = uprobeRawBtf();
+        byte[] elf = kindsObject();
+        byte[] raw = kindsRawBtf();
         for (int len = 0; len < raw.length; len++) {
             assertParsesOrFailsCleanly(Arrays.copyOf(raw, len));
         }
@@ -240,8 +258,8 @@ class BtfCorruptInputTest {
 
     @Test
     void randomCorruptionFailsCleanly() throws IOException {
-        byte[] raw = uprobeRawBtf();
-        byte[] elf = uprobeObject();
+        byte[] raw = kindsRawBtf();
+        byte[] elf = kindsObject();
         Random random = new Random(20240601);
         for (int round = 0; round < 3000; round++) {
             byte[] input = (round % 3 == 0 ? elf : raw).clone();
