@@ -32,6 +32,10 @@ public final class EventStream<T> implements AutoCloseable {
     /** Precedes the description in {@link #describeRecent()}: how a message shows it holds a stream's events. */
     public static final String RECENT_HEADER = " event(s) in ";
 
+    /** Bounds of the array a wait copies new events into, per wake. */
+    private static final int MIN_CHUNK = 8;
+    private static final int MAX_CHUNK = 64;
+
     private final EventBuffer<T> buffer;
     private final Predicate<? super T> filter;
     private final String description;
@@ -312,27 +316,37 @@ public final class EventStream<T> implements AutoCloseable {
         buffer.rethrowPollerFailure();
         long timeoutAt = EventBuffer.deadline(timeout);
         long cursor = buffer.first();
+        // one array per wait, reused for each batch: a wait allocates nothing per event it examines
+        Object[] chunk = new Object[(int) Math.clamp(buffer.available(cursor), MIN_CHUNK, MAX_CHUNK)];
         while (true) {
-            for (EventBuffer.FailFast f : buffer.failFasts()) {
+            List<EventBuffer.FailFast> failFasts = buffer.failFasts();
+            for (int i = 0; i < failFasts.size(); i++) { // indexed: no iterator per wake
+                EventBuffer.FailFast f = failFasts.get(i);
                 if (f.condition().getAsBoolean()) {
                     throw stopped(what, f.reason(), wait);
                 }
             }
-            EventBuffer.Batch<T> batch;
+            EventBuffer.Batch batch;
             try {
-                batch = buffer.next(cursor, wait.wakeAt(timeoutAt));
+                batch = buffer.next(cursor, wait.wakeAt(timeoutAt), chunk);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw stopped(what, "interrupted", wait);
             }
             cursor = batch.next();
-            for (T event : batch.events()) {
+            for (int i = 0; i < batch.count(); i++) {
+                @SuppressWarnings("unchecked")
+                T event = (T) chunk[i];
+                chunk[i] = null;
                 if (filter.test(event)) {
                     R result = wait.examine(event);
                     if (result != null) {
                         return result;
                     }
                 }
+            }
+            if (batch.more()) {
+                continue; // catch up before asking whether the wait is over
             }
             long now = System.nanoTime();
             R result = wait.atWake(now);
