@@ -40,6 +40,9 @@ final class EventBuffer<T> implements AutoCloseable {
      * wakes it at once; this only bounds how long close and an end's drain take.
      */
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
+    /** Bounds of the array a wait copies new events into, per wake. */
+    private static final int MIN_CHUNK = 8;
+    private static final int MAX_CHUNK = 64;
 
     private final EventSource source;
     private final RecordLayout<? extends Record> layout;
@@ -214,14 +217,19 @@ final class EventBuffer<T> implements AutoCloseable {
         });
     }
 
-    /** How many events are kept from {@code cursor} on. */
-    long available(long cursor) {
+    /**
+     * The array a wait from {@code cursor} copies its batches into, reused for each: sized by what
+     * is kept from there on, within {@link #MIN_CHUNK} and {@link #MAX_CHUNK}.
+     */
+    Object[] chunkFor(long cursor) {
+        long available;
         lock.lock();
         try {
-            return log.next() - Math.max(cursor, log.first());
+            available = log.next() - Math.max(cursor, log.first());
         } finally {
             lock.unlock();
         }
+        return new Object[(int) Math.clamp(available, MIN_CHUNK, MAX_CHUNK)];
     }
 
     /** The sequence number of the oldest event kept: where a new wait starts. */

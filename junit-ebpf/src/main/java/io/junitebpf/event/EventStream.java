@@ -32,10 +32,6 @@ public final class EventStream<T> implements AutoCloseable {
     /** Precedes the description in {@link #describeRecent()}: how a message shows it holds a stream's events. */
     public static final String RECENT_HEADER = " event(s) in ";
 
-    /** Bounds of the array a wait copies new events into, per wake. */
-    private static final int MIN_CHUNK = 8;
-    private static final int MAX_CHUNK = 64;
-
     private final EventBuffer<T> buffer;
     private final Predicate<? super T> filter;
     private final String description;
@@ -316,8 +312,7 @@ public final class EventStream<T> implements AutoCloseable {
         buffer.rethrowPollerFailure();
         long timeoutAt = EventBuffer.deadline(timeout);
         long cursor = buffer.first();
-        // one array per wait, reused for each batch: a wait allocates nothing per event it examines
-        Object[] chunk = new Object[(int) Math.clamp(buffer.available(cursor), MIN_CHUNK, MAX_CHUNK)];
+        Object[] chunk = buffer.chunkFor(cursor); // reused for each batch: nothing allocated per event
         while (true) {
             List<EventBuffer.FailFast> failFasts = buffer.failFasts();
             for (int i = 0; i < failFasts.size(); i++) { // indexed: no iterator per wake
