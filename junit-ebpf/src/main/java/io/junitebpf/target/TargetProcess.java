@@ -303,8 +303,14 @@ public final class TargetProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A platform thread, not a virtual one: a virtual thread's blocking read of the pipe goes
+     * through the JDK's read poller and a carrier thread, three wake-ups per line instead of one,
+     * and a chatty target's lines arrive just when its probes' events do (bench-waits: awaitFirst's
+     * median latency about 10% lower with platform threads, 3 of 3 alternating runs).
+     */
     private Thread pump(InputStream stream, List<String> sink, String which) {
-        Thread thread = Thread.ofVirtual().name(executable.getFileName() + "-" + which).start(() -> {
+        Thread thread = Thread.ofPlatform().daemon().name(executable.getFileName() + "-" + which).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
