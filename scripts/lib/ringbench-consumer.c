@@ -31,12 +31,23 @@
 
 static unsigned long long sum;
 
-static long long now_ns(void)
+static long long clock_ns(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static long long now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+/* this thread's CPU time: on a loaded machine it leaves out the time spent waiting for a core */
+static long long cpu_ns(void)
+{
+	return clock_ns(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static void fill(int count)
@@ -104,7 +115,7 @@ int main(int argc, char **argv)
 	struct bpf_link *link;
 	struct ring_buffer *rb;
 	struct mapped m;
-	double *rate_lib, *rate_loop;
+	double *rate_lib, *rate_loop, *cpu_lib, *cpu_loop;
 	long page = sysconf(_SC_PAGESIZE);
 	int fd, run, mode;
 	unsigned int size;
@@ -141,23 +152,26 @@ int main(int argc, char **argv)
 	m.mask = size - 1;
 	rate_lib = calloc(runs, sizeof(double));
 	rate_loop = calloc(runs, sizeof(double));
+	cpu_lib = calloc(runs, sizeof(double));
+	cpu_loop = calloc(runs, sizeof(double));
 	printf("C ring buffer drain: %d records of 32 bytes per run, %d runs after %d warm-ups\n", records, runs,
 	       WARMUPS);
 	for (run = -WARMUPS; run < runs; run++) {
 		for (mode = 0; mode < 2; mode++) {
 			/* alternate the order, as the Java benchmark does */
 			int loop = (run & 1) ? !mode : mode;
-			long long nanos = 0;
+			long long nanos = 0, cpu = 0;
 			int done;
 
 			for (done = 0; done < records;) {
 				int chunk = records - done < FILL_CHUNK ? records - done : FILL_CHUNK;
 				unsigned long long expected = 3ULL * chunk * (chunk - 1ULL) / 2;
-				long long t0;
+				long long t0, c0;
 				int got = 0, n;
 
 				fill(chunk);
 				sum = 0;
+				c0 = cpu_ns();
 				t0 = now_ns();
 				while (got < chunk) {
 					n = loop ? drain_loop(&m) : ring_buffer__consume(rb);
@@ -169,6 +183,7 @@ int main(int argc, char **argv)
 					got += n;
 				}
 				nanos += now_ns() - t0;
+				cpu += cpu_ns() - c0;
 				if (sum != expected) {
 					fprintf(stderr, "record contents wrong (sum %llu != %llu)\n", sum, expected);
 					return 1;
@@ -176,10 +191,12 @@ int main(int argc, char **argv)
 				done += chunk;
 			}
 			if (run >= 0) {
-				double rate = records * 1e9 / nanos;
+				double rate = records * 1e9 / nanos, cpu_rate = records * 1e9 / cpu;
 
 				(loop ? rate_loop : rate_lib)[run] = rate;
-				printf("run %d %-15s %14.0f records/s\n", run, loop ? "C_LOOP" : "C_LIBBPF", rate);
+				(loop ? cpu_loop : cpu_lib)[run] = cpu_rate;
+				printf("run %d %-15s %14.0f records/s %14.0f records/CPU-s\n", run, loop ? "C_LOOP" : "C_LIBBPF",
+				       rate, cpu_rate);
 			}
 		}
 	}
@@ -187,6 +204,10 @@ int main(int argc, char **argv)
 	qsort(rate_loop, runs, sizeof(double), cmp_double);
 	printf("median C_LIBBPF %14.0f records/s\n", rate_lib[runs / 2]);
 	printf("median C_LOOP   %14.0f records/s\n", rate_loop[runs / 2]);
+	qsort(cpu_lib, runs, sizeof(double), cmp_double);
+	qsort(cpu_loop, runs, sizeof(double), cmp_double);
+	printf("cpu-median C_LIBBPF %14.0f records/CPU-s\n", cpu_lib[runs / 2]);
+	printf("cpu-median C_LOOP   %14.0f records/CPU-s\n", cpu_loop[runs / 2]);
 	ring_buffer__free(rb);
 	bpf_link__destroy(link);
 	bpf_object__close(obj);

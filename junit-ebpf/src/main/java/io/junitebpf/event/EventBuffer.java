@@ -27,8 +27,12 @@ final class EventBuffer<T> implements AutoCloseable {
     record FailFast(String reason, BooleanSupplier condition) {
     }
 
-    /** What a wait gets when it wakes: the events after its cursor, the next cursor, and why waits end, if so. */
-    record Batch<T>(List<T> events, long next, Optional<String> ended) {
+    /**
+     * What a wait gets when it wakes: how many events after its cursor were copied into its
+     * array, the cursor after them, whether more are waiting (the array was full), and why waits
+     * end, if so — told only once the wait has caught up, so it never ends with events unseen.
+     */
+    record Batch(int count, long next, boolean more, Optional<String> ended) {
     }
 
     /**
@@ -36,6 +40,9 @@ final class EventBuffer<T> implements AutoCloseable {
      * wakes it at once; this only bounds how long close and an end's drain take.
      */
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
+    /** Bounds of the array a wait copies new events into, per wake. */
+    private static final int MIN_CHUNK = 8;
+    private static final int MAX_CHUNK = 64;
 
     private final EventSource source;
     private final RecordLayout<? extends Record> layout;
@@ -57,6 +64,8 @@ final class EventBuffer<T> implements AutoCloseable {
     /** Ends waiting for their drain: the poll number after which they count, and what they say. */
     private final List<PendingEnd> pendingEnds = new ArrayList<>();
     private String ended;
+    /** {@link #accept}, made once: a method reference per poll would be garbage per wakeup. */
+    private final java.util.function.Consumer<java.nio.ByteBuffer> handler = this::accept;
     /** The poller's own: what the current poll decoded, not yet in the log. */
     private final List<T> decoded = new ArrayList<>();
     private long decodeFailures;
@@ -110,7 +119,7 @@ final class EventBuffer<T> implements AutoCloseable {
             int n;
             try {
                 // an end waits for this poll: do not block in epoll when the ring is empty
-                n = source.poll(draining ? Duration.ZERO : POLL_TIMEOUT, this::accept);
+                n = source.poll(draining ? Duration.ZERO : POLL_TIMEOUT, handler);
             } catch (RuntimeException e) {
                 lock.lock();
                 try {
@@ -208,6 +217,21 @@ final class EventBuffer<T> implements AutoCloseable {
         });
     }
 
+    /**
+     * The array a wait from {@code cursor} copies its batches into, reused for each: sized by what
+     * is kept from there on, within {@link #MIN_CHUNK} and {@link #MAX_CHUNK}.
+     */
+    Object[] chunkFor(long cursor) {
+        long available;
+        lock.lock();
+        try {
+            available = log.next() - Math.max(cursor, log.first());
+        } finally {
+            lock.unlock();
+        }
+        return new Object[(int) Math.clamp(available, MIN_CHUNK, MAX_CHUNK)];
+    }
+
     /** The sequence number of the oldest event kept: where a new wait starts. */
     long first() {
         lock.lock();
@@ -220,9 +244,11 @@ final class EventBuffer<T> implements AutoCloseable {
 
     /**
      * Blocks until there are events after {@code cursor}, waits end, or {@code deadline}
-     * (System.nanoTime) passes; returns the events after {@code cursor} (those still kept).
+     * (System.nanoTime) passes; copies the events after {@code cursor} (those still kept) into
+     * {@code into}, as many as fit. A wait reuses its array: nothing here is sized by the log,
+     * so a wait that starts over a full log copies it in bounded steps, not all at once.
      */
-    Batch<T> next(long cursor, long deadline) throws InterruptedException {
+    Batch next(long cursor, long deadline, Object[] into) throws InterruptedException {
         lock.lock();
         try {
             while (log.next() <= cursor && ended == null && pollerFailure == null && !closed.get()) {
@@ -232,7 +258,10 @@ final class EventBuffer<T> implements AutoCloseable {
                 }
                 changed.awaitNanos(left);
             }
-            return new Batch<>(log.after(cursor), log.next(), Optional.ofNullable(ended));
+            int count = log.copy(cursor, into);
+            long after = Math.max(cursor, log.first()) + count;
+            boolean more = after < log.next();
+            return new Batch(count, after, more, more ? Optional.empty() : Optional.ofNullable(ended));
         } finally {
             lock.unlock();
         }

@@ -62,6 +62,20 @@ final class EventLog<T> {
         return first;
     }
 
+    /**
+     * Copies the kept events numbered {@code from} or later, oldest first, into {@code into}
+     * from index 0, as many as fit; returns how many. The first is numbered
+     * {@code max(from, first())}.
+     */
+    int copy(long from, Object[] into) {
+        long start = Math.max(from, first);
+        int count = (int) Math.max(0, Math.min(into.length, next - start));
+        for (int i = 0; i < count; i++) {
+            into[i] = slots[(int) ((start + i) % slots.length)];
+        }
+        return count;
+    }
+
     /** The kept events numbered {@code from} or later, oldest first (a copy of only those). */
     @SuppressWarnings("unchecked")
     List<T> after(long from) {

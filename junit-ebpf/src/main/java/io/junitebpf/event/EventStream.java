@@ -312,27 +312,36 @@ public final class EventStream<T> implements AutoCloseable {
         buffer.rethrowPollerFailure();
         long timeoutAt = EventBuffer.deadline(timeout);
         long cursor = buffer.first();
+        Object[] chunk = buffer.chunkFor(cursor); // reused for each batch: nothing allocated per event
         while (true) {
-            for (EventBuffer.FailFast f : buffer.failFasts()) {
+            List<EventBuffer.FailFast> failFasts = buffer.failFasts();
+            for (int i = 0; i < failFasts.size(); i++) { // indexed: no iterator per wake
+                EventBuffer.FailFast f = failFasts.get(i);
                 if (f.condition().getAsBoolean()) {
                     throw stopped(what, f.reason(), wait);
                 }
             }
-            EventBuffer.Batch<T> batch;
+            EventBuffer.Batch batch;
             try {
-                batch = buffer.next(cursor, wait.wakeAt(timeoutAt));
+                batch = buffer.next(cursor, wait.wakeAt(timeoutAt), chunk);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw stopped(what, "interrupted", wait);
             }
             cursor = batch.next();
-            for (T event : batch.events()) {
+            for (int i = 0; i < batch.count(); i++) {
+                @SuppressWarnings("unchecked")
+                T event = (T) chunk[i];
+                chunk[i] = null;
                 if (filter.test(event)) {
                     R result = wait.examine(event);
                     if (result != null) {
                         return result;
                     }
                 }
+            }
+            if (batch.more()) {
+                continue; // catch up before asking whether the wait is over
             }
             long now = System.nanoTime();
             R result = wait.atWake(now);

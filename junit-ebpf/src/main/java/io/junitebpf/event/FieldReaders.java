@@ -4,6 +4,9 @@ import io.junitebpf.btf.BtfMember;
 import io.junitebpf.btf.BtfStruct;
 import io.junitebpf.btf.BtfType;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Array;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
@@ -15,6 +18,95 @@ final class FieldReaders {
     /** Reads one value at {@code base} + the member's offset. */
     interface FieldReader {
         Object read(ByteBuffer b, int base);
+
+        /**
+         * The same read as a method handle of type {@code (ByteBuffer, int)javaType}: what a
+         * record's decoder is built from. Integer members override it so that they are read
+         * without boxing; this default boxes (and unboxes in the cast).
+         */
+        default MethodHandle handle(Class<?> javaType) {
+            return READ.bindTo(this).asType(MethodType.methodType(javaType, ByteBuffer.class, int.class));
+        }
+    }
+
+    private static final MethodHandle READ;
+    private static final MethodHandle RAW_INTEGER;
+    private static final MethodHandle BOOL;
+    static final MethodHandle ADD;
+
+    static {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        try {
+            READ = lookup.findVirtual(FieldReader.class, "read",
+                    MethodType.methodType(Object.class, ByteBuffer.class, int.class));
+            RAW_INTEGER = lookup.findStatic(FieldReaders.class, "rawInteger", MethodType.methodType(long.class,
+                    ByteBuffer.class, int.class, int.class, int.class, boolean.class));
+            BOOL = lookup.findStatic(FieldReaders.class, "bool",
+                    MethodType.methodType(boolean.class, ByteBuffer.class, int.class, int.class));
+            ADD = lookup.findStatic(FieldReaders.class, "add", MethodType.methodType(int.class, int.class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** An integer member: read and widened (or kept, for an unsigned of the same width) without boxing. */
+    private record IntegerReader(int offset, int size, boolean signed, Class<?> javaType) implements FieldReader {
+        @Override
+        public Object read(ByteBuffer b, int base) {
+            return box(javaType, rawInteger(b, base, offset, size, signed));
+        }
+
+        @Override
+        public MethodHandle handle(Class<?> type) {
+            MethodHandle raw = MethodHandles.insertArguments(RAW_INTEGER, 2, offset, size, signed);
+            // long to the component's type: the check allowed only widths that keep every value
+            return MethodHandles.explicitCastArguments(raw, MethodType.methodType(type, ByteBuffer.class, int.class));
+        }
+    }
+
+    private record BoolReader(int offset) implements FieldReader {
+        @Override
+        public Object read(ByteBuffer b, int base) {
+            return bool(b, base, offset);
+        }
+
+        @Override
+        public MethodHandle handle(Class<?> type) {
+            return MethodHandles.insertArguments(BOOL, 2, offset);
+        }
+    }
+
+    /** A nested struct: its record's own decoder, at the member's offset. */
+    private record NestedReader(RecordLayout<?> nested, int offset) implements FieldReader {
+        @Override
+        public Object read(ByteBuffer b, int base) {
+            return nested.construct(b, base + offset);
+        }
+
+        @Override
+        public MethodHandle handle(Class<?> type) {
+            MethodHandle at = MethodHandles.filterArguments(nested.decoder(), 1,
+                    MethodHandles.insertArguments(ADD, 1, offset));
+            return at.asType(MethodType.methodType(type, ByteBuffer.class, int.class));
+        }
+    }
+
+    private static long rawInteger(ByteBuffer b, int base, int offset, int size, boolean signed) {
+        int at = base + offset;
+        return switch (size) {
+            case 1 -> signed ? b.get(at) : Byte.toUnsignedLong(b.get(at));
+            case 2 -> signed ? b.getShort(at) : Short.toUnsignedLong(b.getShort(at));
+            case 4 -> signed ? b.getInt(at) : Integer.toUnsignedLong(b.getInt(at));
+            default -> b.getLong(at);
+        };
+    }
+
+    private static boolean bool(ByteBuffer b, int base, int offset) {
+        return b.get(base + offset) != 0;
+    }
+
+    private static int add(int a, int b) {
+        return a + b;
     }
 
     private FieldReaders() {
@@ -64,7 +156,7 @@ final class FieldReaders {
                 }
                 @SuppressWarnings({"unchecked", "rawtypes"})
                 RecordLayout<?> nested = RecordLayout.of((Class) j, s);
-                yield (b, base) -> nested.construct(b, base + offset);
+                yield new NestedReader(nested, offset);
             }
             default -> throw mismatch(where, "C type kind " + type.kind() + " is not supported");
         };
@@ -79,7 +171,7 @@ final class FieldReaders {
             if (size != 1) {
                 throw mismatch(where, "boolean needs a 1-byte C bool");
             }
-            return (b, base) -> b.get(base + offset) != 0;
+            return new BoolReader(offset);
         }
         int width = javaWidth(j);
         if (width < 0) {
@@ -93,15 +185,7 @@ final class FieldReaders {
         if (j == char.class && signed) {
             throw mismatch(where, "char is unsigned; the C type is signed");
         }
-        return (b, base) -> {
-            long raw = switch (size) {
-                case 1 -> signed ? b.get(base + offset) : Byte.toUnsignedLong(b.get(base + offset));
-                case 2 -> signed ? b.getShort(base + offset) : Short.toUnsignedLong(b.getShort(base + offset));
-                case 4 -> signed ? b.getInt(base + offset) : Integer.toUnsignedLong(b.getInt(base + offset));
-                default -> b.getLong(base + offset);
-            };
-            return box(j, raw);
-        };
+        return new IntegerReader(offset, size, signed, j);
     }
 
     private static int javaWidth(Class<?> j) {

@@ -7,6 +7,7 @@ import io.junitebpf.btf.BtfStruct;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -39,21 +40,26 @@ import java.util.Objects;
  */
 public final class RecordLayout<T extends Record> {
 
+    /** The decoder passes (buffer, base) once per component through one method handle of at most 255 slots. */
+    static final int MAX_COMPONENTS = 120;
+
     private final Class<T> type;
     private final BtfStruct struct;
-    private final MethodHandle constructor;
-    private final List<FieldReaders.FieldReader> readers;
     private final List<FieldWriters.FieldWriter> writers;
     private final List<MethodHandle> accessors;
+    /**
+     * {@code (ByteBuffer, int)Object}: the canonical constructor fed by every member's reader,
+     * composed once, so a decode boxes no component and builds no argument array.
+     */
+    private final MethodHandle decoder;
 
-    private RecordLayout(Class<T> type, BtfStruct struct, MethodHandle constructor, List<FieldReaders.FieldReader> readers,
-                         List<FieldWriters.FieldWriter> writers, List<MethodHandle> accessors) {
+    private RecordLayout(Class<T> type, BtfStruct struct, List<FieldWriters.FieldWriter> writers,
+                         List<MethodHandle> accessors, MethodHandle decoder) {
         this.type = type;
         this.struct = struct;
-        this.constructor = constructor;
-        this.readers = readers;
         this.writers = writers;
         this.accessors = accessors;
+        this.decoder = decoder;
     }
 
     /** Binds {@code type} to the struct named by {@link CStruct} or by convention, in {@code btf}. */
@@ -74,6 +80,10 @@ public final class RecordLayout<T extends Record> {
             throw new LayoutException(type.getName() + " is not a record (event types must be Java records)");
         }
         RecordComponent[] components = type.getRecordComponents();
+        if (components.length > MAX_COMPONENTS) {
+            throw new LayoutException("record " + type.getSimpleName() + " has " + components.length
+                    + " components: at most " + MAX_COMPONENTS + " are supported (group members in nested records)");
+        }
         List<FieldReaders.FieldReader> readers = new ArrayList<>(components.length);
         List<FieldWriters.FieldWriter> writers = new ArrayList<>(components.length);
         Class<?>[] parameterTypes = new Class<?>[components.length];
@@ -94,8 +104,7 @@ public final class RecordLayout<T extends Record> {
             for (RecordComponent c : components) {
                 accessors.add(lookup.unreflect(c.getAccessor()));
             }
-            return new RecordLayout<>(type, struct, ctor.asSpreader(Object[].class, components.length), readers,
-                    writers, accessors);
+            return new RecordLayout<>(type, struct, writers, accessors, decoder(ctor, readers, parameterTypes));
         } catch (ReflectiveOperationException e) {
             throw new LayoutException("record " + type.getName() + ": cannot access its canonical constructor ("
                     + e.getMessage() + "; make the record and its package readable to junit-ebpf)");
@@ -166,13 +175,37 @@ public final class RecordLayout<T extends Record> {
         }
     }
 
-    T construct(ByteBuffer b, int base) {
-        Object[] values = new Object[readers.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = readers.get(i).read(b, base);
+    /** Feeds each parameter of {@code ctor} from its reader, all reading the same (buffer, base). */
+    private static MethodHandle decoder(MethodHandle ctor, List<FieldReaders.FieldReader> readers,
+                                       Class<?>[] parameterTypes) {
+        int n = parameterTypes.length;
+        if (n == 0) {
+            return MethodHandles.dropArguments(ctor.asType(MethodType.methodType(Object.class)), 0, ByteBuffer.class,
+                    int.class);
         }
+        MethodHandle[] filters = new MethodHandle[n];
+        int[] reorder = new int[2 * n];
+        for (int i = 0; i < n; i++) {
+            filters[i] = readers.get(i).handle(parameterTypes[i]);
+            reorder[2 * i + 1] = 1;
+        }
+        // (p1..pn) -> ((ByteBuffer, int) x n) -> (ByteBuffer, int)
+        MethodHandle spread = MethodHandles.collectArguments(ctor, 0, filters[0]);
+        for (int i = 1; i < n; i++) {
+            spread = MethodHandles.collectArguments(spread, 2 * i, filters[i]);
+        }
+        MethodType target = MethodType.methodType(Object.class, ByteBuffer.class, int.class);
+        return MethodHandles.permuteArguments(spread.asType(spread.type().changeReturnType(Object.class)), target,
+                reorder);
+    }
+
+    MethodHandle decoder() {
+        return decoder;
+    }
+
+    T construct(ByteBuffer b, int base) {
         try {
-            return type.cast(constructor.invoke(values));
+            return type.cast((Object) decoder.invokeExact(b, base));
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

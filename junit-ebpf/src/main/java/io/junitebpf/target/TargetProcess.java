@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,8 +42,11 @@ public final class TargetProcess implements AutoCloseable {
     private final Path executable;
     private final Process process;
     private final Gate gate;
-    private final List<String> stdout = new CopyOnWriteArrayList<>();
-    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    // guarded by themselves, not copy-on-write: a copy per line made a chatty target's output
+    // quadratic (≈5 KB of garbage per line after 2,000 lines), and the collections it caused
+    // paused every event stream's poller
+    private final List<String> stdout = new ArrayList<>();
+    private final List<String> stderr = new ArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
     private final java.util.concurrent.CompletableFuture<TargetProcess> exited;
     private boolean released;
@@ -195,12 +197,12 @@ public final class TargetProcess implements AutoCloseable {
 
     /** The lines the target printed on stdout so far. */
     public List<String> stdout() {
-        return List.copyOf(stdout);
+        return lines(stdout);
     }
 
     /** The lines the target printed on stderr so far. */
     public List<String> stderr() {
-        return List.copyOf(stderr);
+        return lines(stderr);
     }
 
     /** Waits for the process to exit by itself. */
@@ -299,12 +301,26 @@ public final class TargetProcess implements AutoCloseable {
         }
     }
 
+    private static List<String> lines(List<String> sink) {
+        synchronized (sink) {
+            return List.copyOf(sink);
+        }
+    }
+
+    /**
+     * A platform thread, not a virtual one: a virtual thread's blocking read of the pipe goes
+     * through the JDK's read poller and a carrier thread, three wake-ups per line instead of one,
+     * and a chatty target's lines arrive just when its probes' events do (bench-waits: awaitFirst's
+     * median latency about 10% lower with platform threads, 3 of 3 alternating runs).
+     */
     private Thread pump(InputStream stream, List<String> sink, String which) {
-        Thread thread = Thread.ofVirtual().name(executable.getFileName() + "-" + which).start(() -> {
+        Thread thread = Thread.ofPlatform().daemon().name(executable.getFileName() + "-" + which).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
-                    sink.add(line);
+                    synchronized (sink) {
+                        sink.add(line);
+                    }
                 }
             } catch (IOException ignored) {
                 // the process is gone; what was read is kept

@@ -25,6 +25,10 @@ import java.util.List;
  * {@code System.nanoTime()} on Linux). For each event an {@code awaitFirst} waits
  * for the next one; its latency is the time from the BPF stamp to the return.
  * Then one wait idles (no producer firing) and the process's CPU time is measured.
+ *
+ * <p>{@code -Dbench.baseline=PATH} runs the C wake-up baseline (scripts/lib/wakeup-baseline.c)
+ * during the measurement, so the machine's scheduling noise can be told from the library's;
+ * {@code -Dbench.threads=true} prints which threads allocated how much per event.
  */
 public final class WaitLatencyBenchmark {
 
@@ -32,14 +36,33 @@ public final class WaitLatencyBenchmark {
     record TaskInfo(long timestampNs, int tgid, int ppid, int uid, String comm, String parentComm) {
     }
 
-    /** When the poller decoded each event (by BPF timestamp): splits the latency into its two hops. */
-    static final java.util.Map<Long, Long> DECODED_AT = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * When the poller decoded each event: pairs (BPF stamp, System.nanoTime) in a preallocated ring,
+     * written by the poller thread, so the split of the latency into its two hops allocates nothing.
+     */
+    static final long[] DECODED_AT = new long[2 * 4096];
+    static final java.util.concurrent.atomic.AtomicLong DECODED = new java.util.concurrent.atomic.AtomicLong();
 
     @io.junitebpf.event.CStruct("usdt_event")
     record UsdtEvent(String name, TaskInfo task, long arg1, long arg2, int argCount) {
         UsdtEvent {
-            DECODED_AT.put(task.timestampNs(), System.nanoTime());
+            int slot = (int) (DECODED.get() % (DECODED_AT.length / 2)) * 2;
+            DECODED_AT[slot] = task.timestampNs();
+            DECODED_AT[slot + 1] = System.nanoTime();
+            DECODED.incrementAndGet(); // publishes the pair to the waiter
         }
+    }
+
+    /** When the poller decoded the event stamped {@code stamp}, or {@code otherwise} when it is no longer kept. */
+    static long decodedAt(long stamp, long otherwise) {
+        long n = DECODED.get();
+        for (long k = n - 1; k >= Math.max(0, n - DECODED_AT.length / 2); k--) {
+            int slot = (int) (k % (DECODED_AT.length / 2)) * 2;
+            if (DECODED_AT[slot] == stamp) {
+                return DECODED_AT[slot + 1];
+            }
+        }
+        return otherwise;
     }
 
     private WaitLatencyBenchmark() {
@@ -69,18 +92,35 @@ public final class WaitLatencyBenchmark {
             long[] toPoller = new long[events];
             long[] toWaiter = new long[events];
             long last = 0;
+            long allocated0 = 0;
+            long[] gc0 = null;
+            java.util.Map<String, Long> threadsAllocated0 = java.util.Map.of();
+            Process baseline = null;
             for (int i = -(int) warmup; i < events; i++) {
                 long after = last;
                 UsdtEvent e = stream.awaitFirst("after " + after, ev -> ev.task().timestampNs() > after,
                         Duration.ofSeconds(10));
                 long returned = System.nanoTime();
                 last = e.task().timestampNs();
+                if (i == -1) {
+                    baseline = startBaseline(events, interval);
+                    threadsAllocated0 = allocatedByThread();
+                    allocated0 = THREADS.getTotalThreadAllocatedBytes();
+                    gc0 = gcCountAndMillis();
+                }
                 if (i >= 0) {
                     latencies[i] = returned - last;
-                    long decoded = DECODED_AT.getOrDefault(last, returned);
+                    long decoded = decodedAt(last, returned);
                     toPoller[i] = decoded - last;
                     toWaiter[i] = returned - decoded;
                 }
+            }
+            long allocatedPerEvent = (THREADS.getTotalThreadAllocatedBytes() - allocated0) / events;
+            long[] gc1 = gcCountAndMillis();
+            if (Boolean.getBoolean("bench.threads")) { // -Dbench.threads=true: who allocated, per event
+                java.util.Map<String, Long> before = threadsAllocated0;
+                allocatedByThread().forEach((name, total) -> System.out.printf("  thread %-40s %,8d bytes per event%n",
+                        name, (total - before.getOrDefault(name, 0L)) / events));
             }
             Arrays.sort(latencies);
             System.out.printf("awaitFirst latency over %,d events (one every %d ms; BPF timestamp to return):%n",
@@ -94,8 +134,16 @@ public final class WaitLatencyBenchmark {
                     + " µs%n", pct(toPoller, 50), pct(toPoller, 99));
             System.out.printf("  hop 2, decoded to awaitFirst returned (condition signal): p50 %.1f µs, p99 %.1f µs%n",
                     pct(toWaiter, 50), pct(toWaiter, 99));
+            System.out.printf("  while measured: %,d bytes allocated per event (all threads; the benchmark's own"
+                    + " share is small), %d GC pause(s) taking %d ms in all%n",
+                    allocatedPerEvent, gc1[0] - gc0[0], gc1[1] - gc0[1]);
             System.out.printf("  load average while measured: %s%n",
                     java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip());
+            if (baseline != null) {
+                System.out.print("at the same time, ");
+                System.out.print(new String(baseline.getInputStream().readAllBytes()));
+                baseline.waitFor();
+            }
         }
         // idle: a stream whose producer never fires; one wait runs out its time
         try (LoadedObject bpf = BpfObject.open(bytes, "bpf/usdt.bpf.o").load();
@@ -114,6 +162,44 @@ public final class WaitLatencyBenchmark {
             System.out.printf("idle wait: %.1f s, whole-process CPU %.1f ms (%.2f ms CPU per second, %.3f%% of one "
                     + "core)%n", wall, cpuMs, cpuMs / wall, cpuMs / wall / 10);
         }
+    }
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /**
+     * Starts the C wake-up baseline ({@code -Dbench.baseline=PATH}, see scripts/bench-waits) so that
+     * it runs during the measurement: the same machine noise hits both.
+     */
+    private static Process startBaseline(int events, int interval) throws java.io.IOException {
+        String path = System.getProperty("bench.baseline");
+        if (path == null) {
+            return null;
+        }
+        return new ProcessBuilder(path, Integer.toString(events), Integer.toString(interval))
+                .redirectErrorStream(true).start();
+    }
+
+    private static java.util.Map<String, Long> allocatedByThread() {
+        java.util.Map<String, Long> bytes = new java.util.TreeMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            var info = THREADS.getThreadInfo(id);
+            if (info != null) {
+                bytes.merge(info.getThreadName(), THREADS.getThreadAllocatedBytes(id), Long::sum);
+            }
+        }
+        return bytes;
+    }
+
+    /** Collections and their accumulated time (ms) over all collectors. */
+    private static long[] gcCountAndMillis() {
+        long count = 0;
+        long millis = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
     }
 
     private static double pct(long[] sorted, int p) {
