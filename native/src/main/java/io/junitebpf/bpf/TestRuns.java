@@ -46,7 +46,9 @@ final class TestRuns {
             boolean contextOnly = type == ProgramType.RAW_TRACEPOINT || type == ProgramType.SYSCALL;
             TestRunCall.Outcome out = TestRunCall.run(api, fd, run.dataArray(), run.contextArray(),
                     run.dataArray() == null ? 0 : run.dataSizeOut(), contextOnly ? 0 : run.contextSizeOut(),
-                    run.repeat() == 1 ? 0 : run.repeat(), run.flagBits(), run.cpu());
+                    run.repeat() == 1 ? 0 : run.repeat(), run.flagBits(), run.cpu(),
+                    takesPackets(type) && run.repeat() <= TestRunCall.BRIEF_REPEAT
+                            && !run.flags().contains(TestRun.Flag.XDP_LIVE_FRAMES));
             if (out.errno() != 0) {
                 throw failure(operation(name), type, run, out);
             }
