@@ -41,7 +41,7 @@ public final class TestRunCall {
     private static final Call NORMAL = Call.of(false);
     private static final Call CRITICAL = Call.of(true);
     private static final AtomicLong INTERRUPTIONS = new AtomicLong();
-    private static final ThreadLocal<MemorySegment> BUFFER = new ThreadLocal<>();
+    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
     private static final byte[] NONE = new byte[0];
 
     private TestRunCall() {
@@ -125,7 +125,8 @@ public final class TestRunCall {
         long dataOutAt = align(dataInAt + dataIn);
         long ctxInAt = align(dataOutAt + dataOut);
         long ctxOutAt = align(ctxInAt + ctxIn);
-        MemorySegment block = buffer(ctxOutAt + contextOut);
+        Scratch scratch = scratch(ctxOutAt + contextOut);
+        MemorySegment block = scratch.block();
         MemorySegment function = SYS_BPF > 0 ? MemorySegment.NULL : api.testRunAddress();
         Call call = brief ? CRITICAL : NORMAL;
         int errno;
@@ -142,9 +143,9 @@ public final class TestRunCall {
                 setOptions(f, block, fd, data != null, dataIn, dataOut, context != null, ctxIn, contextOut, repeat,
                         flags, cpu, dataInAt, dataOutAt, ctxInAt, ctxOutAt);
                 if (SYS_BPF > 0) {
-                    long rc = (long) call.syscall().invokeExact(block.asSlice(ERRNO_AT), SYS_BPF,
-                            (long) BPF_PROG_TEST_RUN, block, SIZE);
-                    errno = rc == -1 ? Errors.errno(block.asSlice(ERRNO_AT)) : 0;
+                    long rc = (long) call.syscall().invokeExact(scratch.errno(), SYS_BPF, (long) BPF_PROG_TEST_RUN,
+                            block, SIZE);
+                    errno = rc == -1 ? Errors.errno(scratch.errno()) : 0;
                 } else {
                     int rc = (int) call.libbpf().invokeExact(function, fd, block);
                     errno = rc < 0 ? -rc : 0;
@@ -205,18 +206,23 @@ public final class TestRunCall {
         };
     }
 
+    /** A thread's buffer for options, errno, input and output, and its errno slot as a segment of its own. */
+    private record Scratch(MemorySegment block, MemorySegment errno) {
+    }
+
     /**
-     * The thread's buffer for options, errno, input and output, grown when a run needs more. Reused because
-     * a fresh zeroed allocation per run costs more than a short run itself; the kernel writes only what it
-     * reports in the size fields, and only that much is read back.
+     * The thread's buffer, grown when a run needs more. Reused because a fresh zeroed allocation per run
+     * costs more than a short run itself (and each object a run allocates is heap the JVM must give it);
+     * the kernel writes only what it reports in the size fields, and only that much is read back.
      */
-    private static MemorySegment buffer(long size) {
-        MemorySegment buffer = BUFFER.get();
-        if (buffer == null || buffer.byteSize() < size) {
-            buffer = Arena.ofAuto().allocate(Math.max(size, 8192), 8);
-            BUFFER.set(buffer);
+    private static Scratch scratch(long size) {
+        Scratch scratch = SCRATCH.get();
+        if (scratch == null || scratch.block().byteSize() < size) {
+            MemorySegment block = Arena.ofAuto().allocate(Math.max(size, 8192), 8);
+            scratch = new Scratch(block, block.asSlice(ERRNO_AT, Errors.CALL_STATE_LAYOUT.byteSize()));
+            SCRATCH.set(scratch);
         }
-        return buffer;
+        return scratch;
     }
 
     private static byte[] copyOut(MemorySegment block, long offset, int length) {
