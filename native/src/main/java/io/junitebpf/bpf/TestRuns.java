@@ -107,6 +107,11 @@ final class TestRuns {
                     + " times in a row (a profiler? lower the repeat count)", out.errno(), List.of());
             case EINVAL -> new BpfException(operation, "the kernel refused " + run + " (" + invalidHint(type) + ")",
                     out.errno(), List.of());
+            case E2BIG -> new BpfException(operation, "the context of " + (run.contextArray() == null ? 0
+                    : run.contextArray().length) + " bytes is"
+                    + " longer than the kernel's context struct of a " + type + " program, and the bytes beyond it"
+                    + " are not zero (give the struct's size: " + invalidHint(type) + "; junit-ebpf's TypedContext"
+                    + " lays a record out as the kernel's struct)", out.errno(), List.of());
             case EPERM, EACCES -> new BpfException(operation, "not permitted (needs CAP_BPF and CAP_NET_ADMIN, or"
                     + " root; fentry/fexit programs may be refused under lockdown)", out.errno(), List.of());
             default -> new BpfException(operation, "failed with " + run, out.errno(), List.of());
