@@ -1,5 +1,7 @@
 package io.junitebpf.bpf.internal;
 
+import io.junitebpf.bpf.TestRunResult;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -11,6 +13,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * One {@code BPF_PROG_TEST_RUN} with its buffers in one reused per-thread buffer.
@@ -43,6 +46,8 @@ public final class TestRunCall {
     private static final AtomicLong INTERRUPTIONS = new AtomicLong();
     private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
     private static final byte[] NONE = new byte[0];
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.nativeOrder());
 
     private TestRunCall() {
     }
@@ -54,9 +59,30 @@ public final class TestRunCall {
      * @param dataSizeOut  the output data's full size (larger than the buffer with ENOSPC)
      * @param contextSizeOut the output context's size
      * @param contextIn      the input context buffer after the run (a syscall program writes there)
+     * @param data           the output data: {@code data} itself (not a copy) when the program left the packet
+     *                       as it was, as most verdict-only programs do; so whoever hands it on must not let it
+     *                       be written
      */
     public record Outcome(int errno, int returnValue, byte[] data, int dataSizeOut, byte[] context,
                           int contextSizeOut, long durationNanos, byte[] contextIn) {
+    }
+
+    /**
+     * A run the kernel refused: what it answered, for the caller to explain. Thrown rather than returned so
+     * that a successful run allocates only its {@link TestRunResult}; without a stack trace, as the caller
+     * turns it into its own exception.
+     */
+    public static final class Failure extends RuntimeException {
+        private final transient Outcome outcome;
+
+        Failure(Outcome outcome) {
+            super("BPF_PROG_TEST_RUN failed with errno " + outcome.errno(), null, false, false);
+            this.outcome = outcome;
+        }
+
+        public Outcome outcome() {
+            return outcome;
+        }
     }
 
     /**
@@ -102,7 +128,12 @@ public final class TestRunCall {
 
     /** The errno of a test run of no program (fd -1): EBADF where the kernel has the command. */
     public static int probe(LibbpfApi api) {
-        return run(api, -1, null, null, 0, 0, 1, 0, 0, false).errno();
+        try {
+            run(api, -1, null, null, 0, 0, 1, 0, 0, false, false);
+            return 0;
+        } catch (Failure e) {
+            return e.outcome().errno();
+        }
     }
 
     /** How many runs, in this process, were cut short by a signal and run again. */
@@ -114,10 +145,14 @@ public final class TestRunCall {
      * One test run of the program {@code fd}. {@code data} and {@code context} may be null;
      * output buffers of {@code dataOut}/{@code contextOut} bytes are passed when non-zero. {@code brief}:
      * the run takes microseconds and cannot sleep (a packet program, repeat at most {@link #BRIEF_REPEAT}),
-     * so it may hold off safepoints for its duration.
+     * so it may hold off safepoints for its duration. {@code contextFromInput}: the result's context is the
+     * input context buffer after the run (where a syscall program writes), not the output one.
+     *
+     * @throws Failure when the kernel refused the run (after retries on EINTR)
      */
-    public static Outcome run(LibbpfApi api, int fd, byte[] data, byte[] context, int dataOut,
-                              int contextOut, int repeat, int flags, int cpu, boolean brief) {
+    public static TestRunResult run(LibbpfApi api, int fd, byte[] data, byte[] context, int dataOut,
+                                    int contextOut, int repeat, int flags, int cpu, boolean brief,
+                                    boolean contextFromInput) {
         Fields f = FIELDS;
         int dataIn = data == null ? 0 : data.length;
         int ctxIn = context == null ? 0 : context.length;
@@ -160,11 +195,17 @@ public final class TestRunCall {
         }
         int dataSize = block.get(JAVA_INT, f.dataSizeOut());
         int ctxSize = block.get(JAVA_INT, f.ctxSizeOut());
-        byte[] outData = dataOut == 0 ? NONE : copyOut(block, dataOutAt, Math.min(dataSize, dataOut));
+        byte[] outData = dataOut == 0 ? NONE : dataSize == dataIn && same(block, dataOutAt, data) ? data
+                : copyOut(block, dataOutAt, Math.min(dataSize, dataOut));
         byte[] outCtx = contextOut == 0 ? NONE : copyOut(block, ctxOutAt, Math.min(ctxSize, contextOut));
-        return new Outcome(errno, block.get(JAVA_INT, f.retval()), outData, dataSize, outCtx, ctxSize,
-                Integer.toUnsignedLong(block.get(JAVA_INT, f.duration())),
-                context == null ? NONE : copyOut(block, ctxInAt, ctxIn));
+        int returnValue = block.get(JAVA_INT, f.retval());
+        long duration = Integer.toUnsignedLong(block.get(JAVA_INT, f.duration()));
+        if (errno != 0) {
+            throw new Failure(new Outcome(errno, returnValue, outData, dataSize, outCtx, ctxSize, duration,
+                    context == null ? NONE : copyOut(block, ctxInAt, ctxIn)));
+        }
+        return new TestRunResult(returnValue, outData, contextFromInput && context != null
+                ? copyOut(block, ctxInAt, ctxIn) : outCtx, duration);
     }
 
     // Written again before every attempt: the kernel overwrote the size fields with what it produced.
@@ -223,6 +264,26 @@ public final class TestRunCall {
             SCRATCH.set(scratch);
         }
         return scratch;
+    }
+
+    /**
+     * Whether the output equals the input: then the input array serves as the output. Each array a run
+     * allocates is fresh heap memory to touch, which on this project's VMs (shadow page tables) costs more
+     * than comparing 64 bytes (scripts/bench-testrun).
+     */
+    private static boolean same(MemorySegment block, long offset, byte[] data) {
+        int i = 0;
+        for (; i + 8 <= data.length; i += 8) {
+            if (block.get(JAVA_LONG_UNALIGNED, offset + i) != (long) LONGS.get(data, i)) {
+                return false;
+            }
+        }
+        for (; i < data.length; i++) {
+            if (block.get(JAVA_BYTE, offset + i) != data[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] copyOut(MemorySegment block, long offset, int length) {
