@@ -46,6 +46,30 @@ int scale(struct scale_args *args)
 	return args->value + args->factor;
 }
 
+/* A raw tracepoint's arguments as a struct of its own: 8 bytes each. */
+struct sys_enter_args {
+	__u64 regs;
+	__u64 id;
+};
+
+/* Raw tracepoint: returns twice the syscall number plus the registers pointer's low bits. */
+SEC("raw_tp/sys_enter")
+int raw_args(struct sys_enter_args *args)
+{
+	return (int)args->id * 2 + (int)args->regs;
+}
+
+/* Not a raw tracepoint's context: 4 bytes is not a whole argument. */
+struct half_args {
+	__u32 half;
+};
+
+SEC("raw_tp/sys_enter")
+int raw_half(struct half_args *args)
+{
+	return 0;
+}
+
 /* A tracepoint program: the kernel cannot test-run this type, so it has no test-run context. */
 SEC("tracepoint/syscalls/sys_enter_getppid")
 int no_context(void *ctx)

@@ -100,6 +100,19 @@ class TypedContextTest {
         assertThat(args.context(r)).isEqualTo(new ScaleArgs(7, 1_000_000_000, 7_000_000_000L));
     }
 
+    record SysEnterArgs(long regs, long id) {
+    }
+
+    @Test
+    void aRawTracepointTakesItsArgumentsAsAStructOfItsOwn(LoadedObject bpf) {
+        TypedContext<SysEnterArgs> args = TypedContext.of(bpf, "raw_args", SysEnterArgs.class);
+        TestRunResult r = bpf.program("raw_args").testRun(args.of(new SysEnterArgs(1, 21)));
+        assertThat(r.returnValue()).isEqualTo(43);
+        assertThatThrownBy(() -> args.context(r))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("a raw tracepoint's arguments do not come back");
+    }
+
     // ---- wrong input ----------------------------------------------------------------------------------
 
     record Colour(int mark, int colour) {
@@ -151,6 +164,16 @@ class TypedContextTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("data_end 0 for " + frame.length + " bytes")
                 .hasMessageContaining("data_end = " + frame.length);
+    }
+
+    record HalfArgs(int half) {
+    }
+
+    @Test
+    void aRawTracepointStructThatIsNotWholeArgumentsIsRefused(LoadedObject bpf) {
+        assertThatThrownBy(() -> TypedContext.of(bpf, "raw_half", HalfArgs.class))
+                .isInstanceOf(LayoutException.class)
+                .hasMessageContaining("struct half_args has 4 bytes").hasMessageContaining("8 bytes each");
     }
 
     @Test
