@@ -32,6 +32,18 @@ int tc_mark(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
+/* Flow dissector: reports the flags of its input context as the transport offset, and accepts. */
+SEC("flow_dissector")
+int dissect_flags(struct __sk_buff *skb)
+{
+	struct bpf_flow_keys *keys = skb->flow_keys;
+
+	keys->nhoff = 0;
+	keys->thoff = 20 + keys->flags;
+	keys->n_proto = 0x0008; /* ETH_P_IP in network byte order */
+	return BPF_OK;
+}
+
 struct scale_args {
 	__u32 value;
 	__u32 factor;

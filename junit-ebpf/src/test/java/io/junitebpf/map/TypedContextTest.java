@@ -100,6 +100,25 @@ class TypedContextTest {
         assertThat(args.context(r)).isEqualTo(new ScaleArgs(7, 1_000_000_000, 7_000_000_000L));
     }
 
+    /** struct bpf_flow_keys: a test run takes only its flags. */
+    record FlowKeys(int flags) {
+    }
+
+    @Test
+    void aFlowDissectorTakesTheFlagsOfItsFlowKeys(LoadedObject bpf) {
+        TypedContext<FlowKeys> keys = TypedContext.of(bpf, "dissect_flags", FlowKeys.class);
+        assertThat(keys.cType()).isEqualTo("struct bpf_flow_keys");
+        int parseFirstFragment = 1; // BPF_FLOW_DISSECTOR_F_PARSE_1ST_FRAG
+
+        TestRunResult r = bpf.program("dissect_flags").testRun(keys.with(TestRun.data(frame()),
+                new FlowKeys(parseFirstFragment)));
+
+        assertThat(r.returnValue()).as("BPF_OK").isZero();
+        // the output data of a flow dissector run is its struct bpf_flow_keys: thoff (__u16 at 2) = 20 + flags
+        assertThat(ByteBuffer.wrap(r.data()).order(ByteOrder.nativeOrder()).getShort(2)).isEqualTo((short) 21);
+        assertThat(keys.context(r)).isEqualTo(new FlowKeys(parseFirstFragment));
+    }
+
     record SysEnterArgs(long regs, long id) {
     }
 
