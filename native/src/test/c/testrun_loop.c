@@ -1,20 +1,34 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The C side of scripts/bench-testrun: opens a BPF object, loads it and calls
- * bpf_prog_test_run_opts on one program CALLS times with repeat = 1, the same
- * 64-byte packet and an output buffer as large as the Java API passes
- * (packet + 4096). Prints the calls per second of thread CPU time (user + system) in
- * the timed loop: on a shared machine, wall time measures the neighbours too.
+ * The C side of scripts/bench-testrun: opens a BPF object, loads it, then for
+ * every line read from stdin (a number of calls) calls bpf_prog_test_run_opts on
+ * one program that often with repeat = 1, the same 64-byte packet and an output
+ * buffer as large as the Java API passes (packet + 4096), and prints the thread
+ * CPU time (user + system) of that batch in nanoseconds: on a shared machine,
+ * wall time measures the neighbours too. Staying alive between batches lets the
+ * benchmark interleave short C and Java batches, so a burst of load on the
+ * machine hits both alike, and keeps process start and object load out of it.
  *
- * usage: testrun_loop OBJECT PROGRAM CALLS
+ * With "syscall" as a third argument it makes the call as the Java API does
+ * where it can: syscall(SYS_bpf, BPF_PROG_TEST_RUN, ...) without libbpf's
+ * wrapper, so the benchmark can show what that wrapper costs a C user too.
+ *
+ * usage: testrun_loop OBJECT PROGRAM [syscall]  (then one count per line on stdin)
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <stddef.h>
+
+#ifndef offsetofend
+#define offsetofend(TYPE, FIELD) (offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
+#endif
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -42,11 +56,14 @@ int main(int argc, char **argv)
 	long calls, i;
 	int fd, err;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s OBJECT PROGRAM CALLS\n", argv[0]);
+	int raw;
+
+	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "syscall"))) {
+		fprintf(stderr, "usage: %s OBJECT PROGRAM [syscall]  (then one count of calls per line on stdin)\n",
+			argv[0]);
 		return 2;
 	}
-	calls = atol(argv[3]);
+	raw = argc == 4;
 	libbpf_set_print(quiet);
 	obj = bpf_object__open_file(argv[1], NULL);
 	if (!obj || bpf_object__load(obj)) {
@@ -60,20 +77,43 @@ int main(int argc, char **argv)
 	}
 	fd = bpf_program__fd(prog);
 	packet(in);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-	for (i = 0; i < calls; i++) {
-		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = sizeof(in), .data_out = out,
-			    .data_size_out = sizeof(out), .repeat = 1);
-		do
-			err = bpf_prog_test_run_opts(fd, &opts);
-		while (err == -EINTR);
-		if (err || opts.retval != 2 /* XDP_PASS */) {
-			fprintf(stderr, "test run failed: %d, retval %u\n", err, opts.retval);
-			return 1;
+	while (scanf("%ld", &calls) == 1) {
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+		for (i = 0; i < calls; i++) {
+			unsigned int retval;
+
+			if (raw) {
+				union bpf_attr attr;
+
+				memset(&attr, 0, offsetofend(union bpf_attr, test));
+				attr.test.prog_fd = fd;
+				attr.test.data_in = (unsigned long)in;
+				attr.test.data_size_in = sizeof(in);
+				attr.test.data_out = (unsigned long)out;
+				attr.test.data_size_out = sizeof(out);
+				attr.test.repeat = 1;
+				do
+					err = syscall(__NR_bpf, BPF_PROG_TEST_RUN, &attr,
+						      offsetofend(union bpf_attr, test)) ? -errno : 0;
+				while (err == -EINTR);
+				retval = attr.test.retval;
+			} else {
+				LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = sizeof(in),
+					    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
+				do
+					err = bpf_prog_test_run_opts(fd, &opts);
+				while (err == -EINTR);
+				retval = opts.retval;
+			}
+			if (err || retval != 2 /* XDP_PASS */) {
+				fprintf(stderr, "test run failed: %d, retval %u\n", err, retval);
+				return 1;
+			}
 		}
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+		printf("%lld\n", (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
+		fflush(stdout);
 	}
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-	printf("%.0f\n", calls / ((t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9));
 	bpf_object__close(obj);
 	return 0;
 }

@@ -7,7 +7,8 @@ import java.util.Objects;
  * What one {@link Program#testRun} returned.
  *
  * @param returnValue  the program's return value (see {@link #is} to compare it with a {@link Verdict})
- * @param data         the packet after the program ran (empty when the run had no data)
+ * @param data         the packet after the program ran (empty when the run had no data); {@link #data()}
+ *                     returns a copy, so a result can share the run's input when the program left it as it was
  * @param context      the context after the run (empty unless the run asked for it back)
  * @param averageNanos the kernel's average duration of one repetition, in nanoseconds
  */
@@ -16,6 +17,12 @@ public record TestRunResult(int returnValue, byte[] data, byte[] context, long a
     public TestRunResult {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(context, "context");
+    }
+
+    /** The packet after the program ran (a copy). */
+    @Override
+    public byte[] data() {
+        return data.clone();
     }
 
     /** Whether the program returned {@code verdict}, e.g. {@code result.is(XdpAction.XDP_DROP)}. */

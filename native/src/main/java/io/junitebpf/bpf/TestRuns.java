@@ -34,25 +34,31 @@ final class TestRuns {
         });
     }
 
-    /** Runs under the object's lock, so the object cannot close (and its fd be reused) during the run. */
+    /**
+     * Runs under the object's lock (the monitor of its handle, as {@code ObjectHandle.locked} takes it, without
+     * a lambda to allocate per run), so the object cannot close (and its fd be reused) during the run.
+     */
     static TestRunResult run(ObjectHandle handle, String name, Target target, TestRun run) {
-        return handle.locked(() -> {
-            var api = handle.api();
+        synchronized (handle) {
+            handle.pointer(); // throws when closed
             int fd = target.fd();
             ProgramType type = target.type();
             precheck(name, type, run);
             // Raw tracepoint and syscall runs refuse a context-out buffer and any repeat but 0 (= once); a
             // syscall program's context comes back in the input buffer instead.
             boolean contextOnly = type == ProgramType.RAW_TRACEPOINT || type == ProgramType.SYSCALL;
-            TestRunCall.Outcome out = TestRunCall.run(api, fd, run.dataArray(), run.contextArray(),
-                    run.dataArray() == null ? 0 : run.dataSizeOut(), contextOnly ? 0 : run.contextSizeOut(),
-                    run.repeat() == 1 ? 0 : run.repeat(), run.flagBits(), run.cpu());
-            if (out.errno() != 0) {
-                throw failure(operation(name), type, run, out);
+            try {
+                // the result's data may be the run's own input array: TestRunResult.data() hands out copies only
+                return TestRunCall.run(handle.api(), fd, run.dataArray(), run.contextArray(),
+                        run.dataArray() == null ? 0 : run.dataSizeOut(), contextOnly ? 0 : run.contextSizeOut(),
+                        run.repeat() == 1 ? 0 : run.repeat(), run.flagBits(), run.cpu(),
+                        takesPackets(type) && run.repeat() <= TestRunCall.BRIEF_REPEAT
+                                && (run.flagBits() & TestRun.Flag.XDP_LIVE_FRAMES.bit()) == 0,
+                        type == ProgramType.SYSCALL && run.contextSizeOut() > 0);
+            } catch (TestRunCall.Failure e) {
+                throw failure(operation(name), type, run, e.outcome());
             }
-            byte[] context = type == ProgramType.SYSCALL && run.contextSizeOut() > 0 ? out.contextIn() : out.context();
-            return new TestRunResult(out.returnValue(), out.data(), context, out.durationNanos());
-        });
+        }
     }
 
     private static void precheck(String name, ProgramType type, TestRun run) {
@@ -105,6 +111,11 @@ final class TestRuns {
                     + " times in a row (a profiler? lower the repeat count)", out.errno(), List.of());
             case EINVAL -> new BpfException(operation, "the kernel refused " + run + " (" + invalidHint(type) + ")",
                     out.errno(), List.of());
+            case E2BIG -> new BpfException(operation, "the context of " + (run.contextArray() == null ? 0
+                    : run.contextArray().length) + " bytes is"
+                    + " longer than the kernel's context struct of a " + type + " program, and the bytes beyond it"
+                    + " are not zero (give the struct's size: " + invalidHint(type) + "; junit-ebpf's TypedContext"
+                    + " lays a record out as the kernel's struct)", out.errno(), List.of());
             case EPERM, EACCES -> new BpfException(operation, "not permitted (needs CAP_BPF and CAP_NET_ADMIN, or"
                     + " root; fentry/fexit programs may be refused under lockdown)", out.errno(), List.of());
             default -> new BpfException(operation, "failed with " + run, out.errno(), List.of());

@@ -1,7 +1,10 @@
 package io.junitebpf.bpf.internal;
 
+import io.junitebpf.bpf.TestRunResult;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,44 +13,41 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
- * {@code bpf_prog_test_run_opts} (libbpf 0.7): one {@code BPF_PROG_TEST_RUN}
- * with its buffers in one reused per-thread buffer. A run the kernel
- * cut short because a signal arrived ({@code -EINTR}: profilers and the JVM
- * itself signal threads) is run again.
+ * One {@code BPF_PROG_TEST_RUN} with its buffers in one reused per-thread buffer.
+ * A run the kernel cut short because a signal arrived ({@code EINTR}: profilers
+ * and the JVM itself signal threads) is run again.
+ *
+ * <p>The command goes straight to {@code syscall(SYS_bpf, BPF_PROG_TEST_RUN, attr, size)} where the
+ * architecture's syscall number is known (x86-64, arm64, riscv64): libbpf's
+ * {@code bpf_prog_test_run_opts} (0.7) only validates its options, copies them into the same
+ * {@code union bpf_attr} and makes that call, and skipping it measured about 0.1 µs of a 2 µs run
+ * (scripts/bench-testrun). Elsewhere libbpf's function is called.
  */
 public final class TestRunCall {
 
     /** Runs again at most this often in a row before giving up on a thread that keeps receiving signals. */
     public static final int MAX_INTERRUPTIONS = 1000;
+    /** Repeat counts up to this keep a packet program's run short (microseconds): see {@link Call#critical}. */
+    public static final int BRIEF_REPEAT = 16;
 
-    // struct bpf_test_run_opts (libbpf 1.0-1.5), x86-64 and arm64 alike
-    private static final long SIZE = 80;
-    private static final long DATA_IN = 8;
-    private static final long DATA_OUT = 16;
-    private static final long DATA_SIZE_IN = 24;
-    private static final long DATA_SIZE_OUT = 28;
-    private static final long CTX_IN = 32;
-    private static final long CTX_OUT = 40;
-    private static final long CTX_SIZE_IN = 48;
-    private static final long CTX_SIZE_OUT = 52;
-    private static final long RETVAL = 56;
-    private static final long REPEAT = 60;
-    private static final long DURATION = 64;
-    private static final long FLAGS = 68;
-    private static final long CPU = 72;
-    private static final long BATCH_SIZE = 76;
     private static final int EINTR = 4;
-    /**
-     * bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts), with the function's address as
-     * the first argument: a constant handle the JIT inlines, for any loaded libbpf.
-     */
-    private static final MethodHandle RUN = NativeLibrary.LINKER.downcallHandle(
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final int BPF_PROG_TEST_RUN = 10;
+    /** The options block: the kernel's attr or libbpf's opts, both 80 bytes, then the errno slot. */
+    private static final long SIZE = 80;
+    private static final long ERRNO_AT = SIZE;
+    private static final long DATA_AT = align(ERRNO_AT + Errors.CALL_STATE_LAYOUT.byteSize());
+    private static final long SYS_BPF = sysBpf(System.getProperty("os.arch"));
+    private static final Fields FIELDS = SYS_BPF > 0 ? Fields.ATTR : Fields.OPTS;
+    private static final Call NORMAL = Call.of(false);
+    private static final Call CRITICAL = Call.of(true);
     private static final AtomicLong INTERRUPTIONS = new AtomicLong();
-    private static final ThreadLocal<MemorySegment> BUFFER = new ThreadLocal<>();
+    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
     private static final byte[] NONE = new byte[0];
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.nativeOrder());
 
     private TestRunCall() {
     }
@@ -59,14 +59,81 @@ public final class TestRunCall {
      * @param dataSizeOut  the output data's full size (larger than the buffer with ENOSPC)
      * @param contextSizeOut the output context's size
      * @param contextIn      the input context buffer after the run (a syscall program writes there)
+     * @param data           the output data: {@code data} itself (not a copy) when the program left the packet
+     *                       as it was, as most verdict-only programs do; so whoever hands it on must not let it
+     *                       be written
      */
     public record Outcome(int errno, int returnValue, byte[] data, int dataSizeOut, byte[] context,
                           int contextSizeOut, long durationNanos, byte[] contextIn) {
     }
 
+    /**
+     * A run the kernel refused: what it answered, for the caller to explain. Thrown rather than returned so
+     * that a successful run allocates only its {@link TestRunResult}; without a stack trace, as the caller
+     * turns it into its own exception.
+     */
+    public static final class Failure extends RuntimeException {
+        private final transient Outcome outcome;
+
+        Failure(Outcome outcome) {
+            super("BPF_PROG_TEST_RUN failed with errno " + outcome.errno(), null, false, false);
+            this.outcome = outcome;
+        }
+
+        public Outcome outcome() {
+            return outcome;
+        }
+    }
+
+    /**
+     * Where the fields are. {@code ATTR}: {@code union bpf_attr}'s {@code test} member (the kernel's ABI,
+     * stable since 4.12, each later field zero on a kernel that lacks it); {@code OPTS}: libbpf's
+     * {@code struct bpf_test_run_opts} (libbpf 1.0-1.5, x86-64 and arm64 alike). -1: no such field.
+     */
+    private record Fields(long progFd, long dataIn, long dataOut, long dataSizeIn, long dataSizeOut, long ctxIn,
+                          long ctxOut, long ctxSizeIn, long ctxSizeOut, long retval, long repeat, long duration,
+                          long flags, long cpu, long batchSize, long optsSize) {
+        static final Fields ATTR = new Fields(0, 16, 24, 8, 12, 48, 56, 40, 44, 4, 32, 36, 64, 68, 72, -1);
+        static final Fields OPTS = new Fields(-1, 8, 16, 24, 28, 32, 40, 48, 52, 56, 60, 64, 68, 72, 76, 0);
+    }
+
+    /**
+     * The downcall, in two kinds. A critical one leaves the thread "in Java" during the call, so it skips
+     * the state transitions and safepoint checks around it; the price is that a garbage collection (any
+     * safepoint) waits until the call returns and that the callee must not call back into Java. So it is
+     * used only for brief runs of packet programs, which cannot sleep and take microseconds, and only
+     * where no upcall can happen: the raw syscall, or libbpf's function, which with the 80-byte options
+     * libbpf 1.x knows whole prints nothing (a print would be an upcall). Long runs (a large repeat count)
+     * and sleepable programs (syscall programs) take the normal kind, which lets the JVM reach safepoints.
+     */
+    private record Call(MethodHandle syscall, MethodHandle libbpf) {
+        static Call of(boolean critical) {
+            Linker.Option[] syscallOptions = critical
+                    ? new Linker.Option[] {Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"),
+                            Linker.Option.critical(false)}
+                    : new Linker.Option[] {Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno")};
+            // long syscall(long number, ...): the variadic arguments as longs, as the C library reads them
+            MethodHandle syscall = NativeLibrary.LINKER.downcallHandle(
+                    NativeLibrary.LINKER.defaultLookup().find("syscall").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG), syscallOptions);
+            // bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts), its address the first
+            // argument: a constant handle the JIT inlines, for any loaded libbpf
+            MethodHandle libbpf = critical
+                    ? NativeLibrary.LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS),
+                            Linker.Option.critical(false))
+                    : NativeLibrary.LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+            return new Call(syscall, libbpf);
+        }
+    }
+
     /** The errno of a test run of no program (fd -1): EBADF where the kernel has the command. */
     public static int probe(LibbpfApi api) {
-        return run(api, -1, null, null, 0, 0, 1, 0, 0).errno();
+        try {
+            run(api, -1, null, null, 0, 0, 1, 0, 0, false, false);
+            return 0;
+        } catch (Failure e) {
+            return e.outcome().errno();
+        }
     }
 
     /** How many runs, in this process, were cut short by a signal and run again. */
@@ -76,19 +143,28 @@ public final class TestRunCall {
 
     /**
      * One test run of the program {@code fd}. {@code data} and {@code context} may be null;
-     * output buffers of {@code dataOut}/{@code contextOut} bytes are passed when non-zero.
+     * output buffers of {@code dataOut}/{@code contextOut} bytes are passed when non-zero. {@code brief}:
+     * the run takes microseconds and cannot sleep (a packet program, repeat at most {@link #BRIEF_REPEAT}),
+     * so it may hold off safepoints for its duration. {@code contextFromInput}: the result's context is the
+     * input context buffer after the run (where a syscall program writes), not the output one.
+     *
+     * @throws Failure when the kernel refused the run (after retries on EINTR)
      */
-    public static Outcome run(LibbpfApi api, int fd, byte[] data, byte[] context, int dataOut,
-                              int contextOut, int repeat, int flags, int cpu) {
-        MemorySegment function = api.testRunAddress();
+    public static TestRunResult run(LibbpfApi api, int fd, byte[] data, byte[] context, int dataOut,
+                                    int contextOut, int repeat, int flags, int cpu, boolean brief,
+                                    boolean contextFromInput) {
+        Fields f = FIELDS;
         int dataIn = data == null ? 0 : data.length;
         int ctxIn = context == null ? 0 : context.length;
-        long dataInAt = SIZE;
+        long dataInAt = DATA_AT;
         long dataOutAt = align(dataInAt + dataIn);
         long ctxInAt = align(dataOutAt + dataOut);
         long ctxOutAt = align(ctxInAt + ctxIn);
-        MemorySegment block = buffer(ctxOutAt + contextOut);
-        int rc;
+        Scratch scratch = scratch(ctxOutAt + contextOut);
+        MemorySegment block = scratch.block();
+        MemorySegment function = SYS_BPF > 0 ? MemorySegment.NULL : api.testRunAddress();
+        Call call = brief ? CRITICAL : NORMAL;
+        int errno;
         int interrupted = 0;
         try {
             while (true) {
@@ -99,10 +175,17 @@ public final class TestRunCall {
                 if (context != null) {
                     MemorySegment.copy(context, 0, block, JAVA_BYTE, ctxInAt, ctxIn);
                 }
-                setOptions(block, data != null, dataIn, dataOut, context != null, ctxIn, contextOut, repeat, flags,
-                        cpu, dataInAt, dataOutAt, ctxInAt, ctxOutAt);
-                rc = (int) RUN.invokeExact(function, fd, block);
-                if (rc != -EINTR || ++interrupted > MAX_INTERRUPTIONS) {
+                setOptions(f, block, fd, data != null, dataIn, dataOut, context != null, ctxIn, contextOut, repeat,
+                        flags, cpu, dataInAt, dataOutAt, ctxInAt, ctxOutAt);
+                if (SYS_BPF > 0) {
+                    long rc = (long) call.syscall().invokeExact(scratch.errno(), SYS_BPF, (long) BPF_PROG_TEST_RUN,
+                            block, SIZE);
+                    errno = rc == -1 ? Errors.errno(scratch.errno()) : 0;
+                } else {
+                    int rc = (int) call.libbpf().invokeExact(function, fd, block);
+                    errno = rc < 0 ? -rc : 0;
+                }
+                if (errno != EINTR || ++interrupted > MAX_INTERRUPTIONS) {
                     break;
                 }
                 INTERRUPTIONS.incrementAndGet();
@@ -110,50 +193,99 @@ public final class TestRunCall {
         } catch (Throwable t) {
             throw Errors.rethrow(t);
         }
-        int dataSize = block.get(JAVA_INT, DATA_SIZE_OUT);
-        int ctxSize = block.get(JAVA_INT, CTX_SIZE_OUT);
-        byte[] outData = dataOut == 0 ? NONE : copyOut(block, dataOutAt, Math.min(dataSize, dataOut));
+        int dataSize = block.get(JAVA_INT, f.dataSizeOut());
+        int ctxSize = block.get(JAVA_INT, f.ctxSizeOut());
+        // (an output as long as the input only counts when it fit: with ENOSPC the size is what did not)
+        byte[] outData = dataOut == 0 ? NONE
+                : data != null && dataSize == dataIn && dataIn <= dataOut && same(block, dataOutAt, data) ? data
+                : copyOut(block, dataOutAt, Math.min(dataSize, dataOut));
         byte[] outCtx = contextOut == 0 ? NONE : copyOut(block, ctxOutAt, Math.min(ctxSize, contextOut));
-        return new Outcome(rc < 0 ? -rc : 0, block.get(JAVA_INT, RETVAL), outData, dataSize, outCtx, ctxSize,
-                Integer.toUnsignedLong(block.get(JAVA_INT, DURATION)),
-                context == null ? NONE : copyOut(block, ctxInAt, ctxIn));
+        int returnValue = block.get(JAVA_INT, f.retval());
+        long duration = Integer.toUnsignedLong(block.get(JAVA_INT, f.duration()));
+        if (errno != 0) {
+            throw new Failure(new Outcome(errno, returnValue, outData, dataSize, outCtx, ctxSize, duration,
+                    context == null ? NONE : copyOut(block, ctxInAt, ctxIn)));
+        }
+        return new TestRunResult(returnValue, outData, contextFromInput && context != null
+                ? copyOut(block, ctxInAt, ctxIn) : outCtx, duration);
     }
 
     // Written again before every attempt: the kernel overwrote the size fields with what it produced.
-    // Pointers are written as addresses: no slice objects per run.
-    private static void setOptions(MemorySegment opts, boolean hasData, int dataIn, int dataOut, boolean hasContext,
-                                   int ctxIn, int ctxOut, int repeat, int flags, int cpu, long dataInAt,
-                                   long dataOutAt, long ctxInAt, long ctxOutAt) {
+    // Pointers are written as addresses: no slice objects per run. Everything not set is zero: the
+    // kernel refuses fields a command does not use (duration, batch size) unless they are.
+    private static void setOptions(Fields f, MemorySegment opts, int fd, boolean hasData, int dataIn, int dataOut,
+                                   boolean hasContext, int ctxIn, int ctxOut, int repeat, int flags, int cpu,
+                                   long dataInAt, long dataOutAt, long ctxInAt, long ctxOutAt) {
         long base = opts.address();
-        opts.set(JAVA_LONG, 0, SIZE);
-        opts.set(JAVA_INT, RETVAL, 0);
-        opts.set(JAVA_INT, DURATION, 0); // the kernel refuses some runs whose duration or batch size is not 0
-        opts.set(JAVA_INT, BATCH_SIZE, 0);
-        opts.set(JAVA_LONG, DATA_IN, hasData ? base + dataInAt : 0);
-        opts.set(JAVA_LONG, DATA_OUT, dataOut > 0 ? base + dataOutAt : 0);
-        opts.set(JAVA_INT, DATA_SIZE_IN, dataIn);
-        opts.set(JAVA_INT, DATA_SIZE_OUT, dataOut);
-        opts.set(JAVA_LONG, CTX_IN, hasContext ? base + ctxInAt : 0);
-        opts.set(JAVA_LONG, CTX_OUT, ctxOut > 0 ? base + ctxOutAt : 0);
-        opts.set(JAVA_INT, CTX_SIZE_IN, ctxIn);
-        opts.set(JAVA_INT, CTX_SIZE_OUT, ctxOut);
-        opts.set(JAVA_INT, REPEAT, repeat);
-        opts.set(JAVA_INT, FLAGS, flags);
-        opts.set(JAVA_INT, CPU, cpu);
+        opts.set(JAVA_LONG, SIZE - 8, 0L);
+        if (f.optsSize() >= 0) {
+            opts.set(JAVA_LONG, f.optsSize(), SIZE);
+        }
+        if (f.progFd() >= 0) {
+            opts.set(JAVA_INT, f.progFd(), fd);
+        }
+        opts.set(JAVA_INT, f.retval(), 0);
+        opts.set(JAVA_INT, f.duration(), 0);
+        opts.set(JAVA_INT, f.batchSize(), 0);
+        opts.set(JAVA_LONG, f.dataIn(), hasData ? base + dataInAt : 0);
+        opts.set(JAVA_LONG, f.dataOut(), dataOut > 0 ? base + dataOutAt : 0);
+        opts.set(JAVA_INT, f.dataSizeIn(), dataIn);
+        opts.set(JAVA_INT, f.dataSizeOut(), dataOut);
+        opts.set(JAVA_LONG, f.ctxIn(), hasContext ? base + ctxInAt : 0);
+        opts.set(JAVA_LONG, f.ctxOut(), ctxOut > 0 ? base + ctxOutAt : 0);
+        opts.set(JAVA_INT, f.ctxSizeIn(), ctxIn);
+        opts.set(JAVA_INT, f.ctxSizeOut(), ctxOut);
+        opts.set(JAVA_INT, f.repeat(), repeat);
+        opts.set(JAVA_INT, f.flags(), flags);
+        opts.set(JAVA_INT, f.cpu(), cpu);
+    }
+
+    /** __NR_bpf of the architecture, or -1 where this class does not know it (libbpf is called instead). */
+    private static long sysBpf(String arch) {
+        return switch (arch) {
+            case "amd64", "x86_64" -> 321;
+            case "aarch64", "riscv64" -> 280; // the generic syscall table
+            default -> -1;
+        };
+    }
+
+    /** A thread's buffer for options, errno, input and output, and its errno slot as a segment of its own. */
+    private record Scratch(MemorySegment block, MemorySegment errno) {
     }
 
     /**
-     * The thread's buffer for options, input and output, grown when a run needs more. Reused because a
-     * fresh zeroed allocation per run costs more than a short run itself; the kernel writes only what it
-     * reports in the size fields, and only that much is read back.
+     * The thread's buffer, grown when a run needs more. Reused because a fresh zeroed allocation per run
+     * costs more than a short run itself (and each object a run allocates is heap the JVM must give it);
+     * the kernel writes only what it reports in the size fields, and only that much is read back.
      */
-    private static MemorySegment buffer(long size) {
-        MemorySegment buffer = BUFFER.get();
-        if (buffer == null || buffer.byteSize() < size) {
-            buffer = Arena.ofAuto().allocate(Math.max(size, 8192), 8);
-            BUFFER.set(buffer);
+    private static Scratch scratch(long size) {
+        Scratch scratch = SCRATCH.get();
+        if (scratch == null || scratch.block().byteSize() < size) {
+            MemorySegment block = Arena.ofAuto().allocate(Math.max(size, 8192), 8);
+            scratch = new Scratch(block, block.asSlice(ERRNO_AT, Errors.CALL_STATE_LAYOUT.byteSize()));
+            SCRATCH.set(scratch);
         }
-        return buffer;
+        return scratch;
+    }
+
+    /**
+     * Whether the output equals the input: then the input array serves as the output. Each array a run
+     * allocates is fresh heap memory to touch, which on this project's VMs (shadow page tables) costs more
+     * than comparing 64 bytes (scripts/bench-testrun).
+     */
+    private static boolean same(MemorySegment block, long offset, byte[] data) {
+        int i = 0;
+        for (; i + 8 <= data.length; i += 8) {
+            if (block.get(JAVA_LONG_UNALIGNED, offset + i) != (long) LONGS.get(data, i)) {
+                return false;
+            }
+        }
+        for (; i < data.length; i++) {
+            if (block.get(JAVA_BYTE, offset + i) != data[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] copyOut(MemorySegment block, long offset, int length) {

@@ -76,6 +76,17 @@ class TestRunBadInputTest {
     }
 
     @Test
+    void aContextLongerThanTheKernelsStruct() {
+        byte[] context = new byte[1024];  // struct __sk_buff is far shorter; a non-zero byte beyond it
+        context[1000] = 1;
+        assertThatThrownBy(() -> bpf.program("tc_firewall").testRun(TestRun.data(udpFrame(1, 0))
+                .withContext(context)))
+                .isInstanceOfSatisfying(BpfException.class, e -> assertThat(e.errno()).isEqualTo(Errno.E2BIG))
+                .hasMessageContaining("context of 1024 bytes is longer than the kernel's context struct of a"
+                        + " BPF_PROG_TYPE_SCHED_CLS program").hasMessageContaining("struct __sk_buff");
+    }
+
+    @Test
     void badOptions() {
         assertThatThrownBy(() -> TestRun.data(new byte[14]).withRepeat(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("test run: repeat 0 (give 1 or more)");

@@ -111,6 +111,25 @@ class TestRunTest {
     }
 
     @Test
+    void anUnchangedPacketTooLargeForItsBufferSaysWhichSizeToGive() {
+        byte[] in = udpFrame(53, 4);
+        assertThatThrownBy(() -> bpf.program("xdp_firewall").testRun(TestRun.data(in).withDataSizeOut(20)))
+                .isInstanceOfSatisfying(BpfException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOSPC))
+                .hasMessageContaining("withDataSizeOut(" + in.length + ")");
+    }
+
+    @Test
+    void theOutputPacketIsTheCallersToChange() {
+        // an unchanged packet shares the run's input array inside the result; data() must hand out copies
+        TestRun run = TestRun.data(udpFrame(53, 4));
+        TestRunResult r = bpf.program("xdp_firewall").testRun(run);
+        r.data()[0] = 99;
+        assertThat(r.data()[0]).isEqualTo((byte) 2);
+        assertThat(run.data()[0]).isEqualTo((byte) 2);
+        assertThat(bpf.program("xdp_firewall").testRun(run).data()).isEqualTo(udpFrame(53, 4));
+    }
+
+    @Test
     void tcVerdictsAreNamed() {
         assertThat(bpf.program("tc_firewall").testRun(TestRun.data(udpFrame(9, 0))).tcAction())
                 .isEqualTo(TcAction.TC_ACT_SHOT);
