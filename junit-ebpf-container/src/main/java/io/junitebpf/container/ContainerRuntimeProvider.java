@@ -43,6 +43,11 @@ public final class ContainerRuntimeProvider implements RemoteRuntime {
                 ContainerRuntime::forConfig).session(testClass);
         return new Session() {
             @Override
+            public void prepare() {
+                tests.prepare();
+            }
+
+            @Override
             public TestOutcome run(TestRequest request) {
                 return tests.run(request).toOutcome();
             }

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Where the time of the run's container tests went, for the one summary line at the end of the run: the round trip
- * the host saw, and of it what the serving JVM spent creating test-class loaders and running the tests — the rest
+ * the host saw (request written to answer read; a JVM or container start is not in it), and of it what the serving JVM spent creating test-class loaders and running the tests — the rest
  * is the exchange (files, socket) and the host. Median and total, so that a slow suite says what to look at.
  */
 final class ServerTimings {

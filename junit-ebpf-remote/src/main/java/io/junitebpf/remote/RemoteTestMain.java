@@ -69,6 +69,10 @@ public final class RemoteTestMain {
     /** What the JVM prints on stdout once it listens. */
     public static final String READY = "junit-ebpf test server ready";
 
+    /** The launcher of the last test class (see {@link #launcher()}) and that class's loader. */
+    private static Launcher launcher;
+    private static java.lang.ref.WeakReference<ClassLoader> launcherLoader = new java.lang.ref.WeakReference<>(null);
+
     private RemoteTestMain() {
     }
 
@@ -222,10 +226,23 @@ public final class RemoteTestMain {
         return urls.toArray(URL[]::new);
     }
 
+    /**
+     * The launcher for the context class loader (the test class's): made once per test class, not per test — its
+     * engines and listeners are found through that loader, and finding them is most of what a launcher costs.
+     */
+    private static synchronized Launcher launcher() {
+        ClassLoader current = Thread.currentThread().getContextClassLoader();
+        if (launcher == null || launcherLoader.get() != current) {
+            launcher = LauncherFactory.create();
+            launcherLoader = new java.lang.ref.WeakReference<>(current);
+        }
+        return launcher;
+    }
+
     /** Runs {@code request} in this JVM through the JUnit Platform launcher. */
     public static Outcome run(TestRequest request) {
         Outcome outcome = new Outcome();
-        Launcher launcher = LauncherFactory.create();
+        Launcher launcher = launcher();
         launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selector(request)).build(), outcome);
         if (!outcome.testFinished && outcome.status == Status.SUCCESSFUL) {
             outcome.status = Status.FAILED;

@@ -63,6 +63,19 @@ final class RuntimeSelection {
                 RemoteRuntime.Session.class);
     }
 
+    /**
+     * Opens the class's remote session and lets it start its container or VM before the first test; a failure is
+     * logged and left to the first test, which tries again and reports it.
+     */
+    static void prepare(ExtensionContext context) {
+        try {
+            session(context).prepare();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> Settings.classContext(context).getDisplayName()
+                    + ": the remote runtime could not start before the first test (it will try again): " + e);
+        }
+    }
+
     private static RemoteRuntime runtimeOfTheRun(ExtensionContext context, String name) {
         return context.getRoot().getStore(TestScope.NAMESPACE).getOrComputeIfAbsent(RUNTIME_KEY_PREFIX + name,
                 k -> RemoteRuntimes.find(name).orElseThrow(() -> new ExtensionConfigurationException("junit-ebpf: "

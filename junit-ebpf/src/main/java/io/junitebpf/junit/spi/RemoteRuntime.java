@@ -43,6 +43,15 @@ public interface RemoteRuntime extends AutoCloseable {
     interface Session extends AutoCloseable {
 
         /**
+         * Starts what the class's tests need (a container, a JVM) before its first test: called from the class's
+         * {@code @BeforeAll} callbacks, so that a start is the class's set-up, not one test's time, as loading the
+         * BPF objects of a per-class lifecycle is in-process. A failure here is logged and left to the first
+         * {@link #run}, which tries again and reports it as today. Does nothing by default.
+         */
+        default void prepare() {
+        }
+
+        /**
          * Runs one test and says how it ended. Throws when the runtime cannot run tests at all (no image, start
          * refused); a test that could not finish (its JVM died, timed out) is a FAILED outcome saying so.
          */
