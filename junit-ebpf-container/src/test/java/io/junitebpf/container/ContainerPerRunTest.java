@@ -1,5 +1,6 @@
 package io.junitebpf.container;
 
+import io.junitebpf.junit.EbpfConfig;
 import io.junitebpf.junit.EbpfTest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
@@ -82,6 +84,16 @@ class ContainerPerRunTest {
         assertThat(containers).as("the containers that ran the tests").hasSize(1);
         assertThat(DockerEngine.client().listContainersCmd().withShowAll(true)
                 .withIdFilter(List.copyOf(containers)).exec()).as("the run's container after the run").isEmpty();
+    }
+
+    @Test
+    void aClosedProviderRefusesANewClassAndSaysWhy() {
+        ContainerRuntimeProvider provider = new ContainerRuntimeProvider();
+        provider.close();
+
+        assertThatThrownBy(() -> provider.open("SomeTest", EbpfConfig.system()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("container runtime: open SomeTest: the provider is closed (the run ended)");
     }
 
     private static List<String> values(List<Map<String, String>> entries, String key) {

@@ -1,8 +1,10 @@
 package io.junitebpf.remote;
 
+import io.junitebpf.junit.EbpfTest;
 import io.junitebpf.junit.spi.TestOutcome.Status;
 import io.junitebpf.junit.spi.TestRequest;
 
+import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
@@ -85,6 +87,7 @@ public final class RemoteTestMain {
         // the console handler takes System.err when first used: make that the JVM's stderr, not a test's capture
         java.util.logging.Logger.getLogger("").getHandlers();
         Server requests = Server.forThisJvm();
+        requests.warmUp();
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
             // created by root in the container; the host's user, maybe unprivileged, connects to it
@@ -162,6 +165,28 @@ public final class RemoteTestMain {
             return loading;
         }
 
+        /**
+         * Runs {@link WarmUpTestCases} once, so that the JUnit Platform, Jupiter, the extension and libbpf are loaded
+         * (in the jars' loader, for good) before the first test asks: the test JVM has them loaded too when its first
+         * test starts. A failure only means the first test pays for it.
+         */
+        public void warmUp() throws IOException {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            try {
+                ClassLoader loader = loaderFor(WarmUpTestCases.class.getName());
+                Method warm = Class.forName(RemoteTestMain.class.getName(), true, loader).getDeclaredMethod("warmUpHere");
+                warm.setAccessible(true);
+                thread.setContextClassLoader(loader);
+                warm.invoke(null);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                System.err.println("junit-ebpf test server: warm-up failed (the first test pays for it): " + e);
+            } finally {
+                thread.setContextClassLoader(previous);
+                endClass();
+            }
+        }
+
         /** The test class is over: the next request, even for the same class, gets a fresh loader. */
         public void endClass() throws IOException {
             loadedFor = null;
@@ -184,6 +209,25 @@ public final class RemoteTestMain {
         private static String topLevel(String className) {
             int nested = className.indexOf('$');
             return nested < 0 ? className : className.substring(0, nested);
+        }
+    }
+
+    /** A trivial eBPF test: its run loads what every test's run needs ({@link Server#warmUp()}). */
+    @EbpfTest
+    static final class WarmUpTestCases {
+        @Test
+        void loadsTheExtension() {
+        }
+    }
+
+    /** Called in the warm-up's loader. */
+    @SuppressWarnings("unused")
+    private static void warmUpHere() {
+        Outcome outcome = run(new TestRequest(WarmUpTestCases.class.getName(), "loadsTheExtension", List.of(),
+                Optional.empty()));
+        if (outcome.status != Status.SUCCESSFUL) {
+            System.err.println("junit-ebpf test server: warm-up test " + outcome.status + ": "
+                    + outcome.failure.map(Throwable::toString).orElse("?"));
         }
     }
 
