@@ -137,6 +137,20 @@ class ContainerRuntimeTest {
     }
 
     @Test
+    void classesRunningAtTheSameTimeLeaseTheirOwnJvmInTheOneContainer() {
+        try (ContainerRuntime.ClassTests a = runtime.session(ContainerSampleTestCases.class.getName());
+             ContainerRuntime.ClassTests b = runtime.session(ContainerSampleTestCases.class.getName())) {
+            RemoteTestResult inA = a.run(request("countsItsRuns"));
+            RemoteTestResult inB = b.run(request("countsItsRuns"));
+
+            assertThat(entry(inB, "jvm")).as("the JVM of a class while another class holds one")
+                    .isNotEqualTo(entry(inA, "jvm"));
+            assertThat(entry(inB, "runs")).isEqualTo("1");
+            assertThat(inB.where()).isEqualTo(inA.where());
+        }
+    }
+
+    @Test
     void theWorkingDirectoryIsTheProjectsInsideToo() {
         RemoteTestResult result = tests.run(request("readsARelativePath"));
 
