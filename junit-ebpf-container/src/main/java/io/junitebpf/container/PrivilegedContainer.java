@@ -179,6 +179,11 @@ final class PrivilegedContainer implements AutoCloseable {
             }
         }
 
+        /** Whether the process still runs, as far as its output stream tells. */
+        boolean running() {
+            return ended.getCount() > 0;
+        }
+
         String stdout() {
             synchronized (out) {
                 return out.toString(StandardCharsets.UTF_8);

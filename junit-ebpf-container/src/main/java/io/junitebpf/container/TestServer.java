@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The host side of one test JVM serving a runtime container ({@link RemoteTestMain}): started once, then asked
- * for one test at a time over a Unix socket in the exchange directory — no JVM start per test. A test that does not
- * answer in time, or a JVM that ended, ends the server; the next test starts another.
+ * for one test at a time over a Unix socket in the exchange directory — no JVM start per test — and told when a test
+ * class ends, so that it serves the next class with fresh class statics. A test that does not answer in time, or a
+ * JVM that ended, ends the server; the next test starts another.
  */
 final class TestServer implements AutoCloseable {
 
@@ -39,9 +40,13 @@ final class TestServer implements AutoCloseable {
     private final PrivilegedContainer.Exec exec;
     private final SocketChannel channel;
     private final BufferedReader replies;
+    private final Path exchange;
+    private ServerTimings.Split lastTimings = ServerTimings.Split.UNKNOWN;
 
-    private TestServer(PrivilegedContainer container, PrivilegedContainer.Exec exec, SocketChannel channel) {
+    private TestServer(PrivilegedContainer container, PrivilegedContainer.Exec exec, SocketChannel channel,
+                       Path exchange) {
         this.container = container;
+        this.exchange = exchange;
         this.exec = exec;
         this.channel = channel;
         this.replies = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
@@ -66,7 +71,7 @@ final class TestServer implements AutoCloseable {
             }
             SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.connect(UnixDomainSocketAddress.of(socket));
-            return new TestServer(container, exec, channel);
+            return new TestServer(container, exec, channel, exchange);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exec.kill();
@@ -103,7 +108,11 @@ final class TestServer implements AutoCloseable {
                     // woken by the answer; the slice only notices a container killed under us (whose exec stream
                     // and socket the engine may leave open)
                     String line = reply.get(Math.min(left, CONTAINER_CHECK.toNanos()), TimeUnit.NANOSECONDS);
-                    return line == null ? Reply.JVM_ENDED : Reply.ANSWERED;
+                    if (line == null) {
+                        return Reply.JVM_ENDED;
+                    }
+                    lastTimings = ServerTimings.Split.parse(line);
+                    return Reply.ANSWERED;
                 } catch (TimeoutException e) {
                     if (!container.initAlive()) {
                         return Reply.CONTAINER_DIED;
@@ -116,6 +125,35 @@ final class TestServer implements AutoCloseable {
         } catch (ExecutionException e) {
             return Reply.JVM_ENDED;
         }
+    }
+
+    /** Tells the JVM that the test class is over (it drops the class's loader); false if it is gone. */
+    boolean endClass() {
+        try {
+            channel.write(ByteBuffer.wrap((RemoteTestMain.END + "\n").getBytes(StandardCharsets.UTF_8)));
+            return alive();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether the JVM and its container still run. */
+    boolean alive() {
+        return channel.isOpen() && exec.running() && container.initAlive();
+    }
+
+    /** The server side of the last answered test: loader creation and run, in the JVM. */
+    ServerTimings.Split lastTimings() {
+        return lastTimings;
+    }
+
+    PrivilegedContainer container() {
+        return container;
+    }
+
+    /** The directory of requests, responses and the socket, at the same path on both sides. */
+    Path exchange() {
+        return exchange;
     }
 
     /** What the serving JVM printed outside of tests (start-up, logging), and how it ended. */

@@ -38,9 +38,9 @@ class ContainerFailurePathsTest {
     @Test
     void missingImageNamesTheImageAndTheScript() {
         String image = "junit-ebpf-runtime:no-such-tag";
-        try (ContainerRuntime runtime = ContainerRuntime.forTestClass(ContainerSampleTestCases.class.getName(),
-                DockerAvailable.config().withImage(image))) {
-            assertThatThrownBy(() -> runtime.run(ContainerRuntimeTest.request("abortsOnPurpose")))
+        try (ContainerRuntime runtime = ContainerRuntime.forConfig(DockerAvailable.config().withImage(image))) {
+            ContainerRuntime.ClassTests tests = runtime.session(ContainerSampleTestCases.class.getName());
+            assertThatThrownBy(() -> tests.run(ContainerRuntimeTest.request("abortsOnPurpose")))
                     .isInstanceOf(ContainerException.class)
                     .hasMessageContaining("image " + image)
                     .hasMessageContaining("cannot be pulled")
@@ -84,13 +84,13 @@ class ContainerFailurePathsTest {
 
     @Test
     void aContainerThatDiesMidTestFailsThatTestAndTheNextGetsAFreshOne() throws Exception {
-        try (ContainerRuntime runtime = ContainerRuntime.forTestClass(ContainerSampleTestCases.class.getName(),
-                DockerAvailable.config())) {
-            assertThat(runtime.run(ContainerRuntimeTest.request("abortsOnPurpose")).status()).isEqualTo(Status.ABORTED);
+        try (ContainerRuntime runtime = ContainerRuntime.forConfig(DockerAvailable.config());
+             ContainerRuntime.ClassTests tests = runtime.session(ContainerSampleTestCases.class.getName())) {
+            assertThat(tests.run(ContainerRuntimeTest.request("abortsOnPurpose")).status()).isEqualTo(Status.ABORTED);
             String first = runtime.containerId().orElseThrow();
 
             CompletableFuture<RemoteTestResult> sleeping = CompletableFuture.supplyAsync(
-                    () -> runtime.run(ContainerRuntimeTest.request("sleepsLong")));
+                    () -> tests.run(ContainerRuntimeTest.request("sleepsLong")));
             Thread.sleep(Duration.ofSeconds(8));  // the container JVM is in the test's sleep by now
             DockerEngine.client().killContainerCmd(first).exec();
             RemoteTestResult result = sleeping.get(60, TimeUnit.SECONDS);
@@ -102,7 +102,7 @@ class ContainerFailurePathsTest {
                     .contains("container " + first.substring(0, 12))
                     .contains("no longer running");
 
-            assertThat(runtime.run(ContainerRuntimeTest.request("abortsOnPurpose")).status()).isEqualTo(Status.ABORTED);
+            assertThat(tests.run(ContainerRuntimeTest.request("abortsOnPurpose")).status()).isEqualTo(Status.ABORTED);
             assertThat(runtime.containerId()).isPresent().get().isNotEqualTo(first);
         }
     }

@@ -26,11 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ContainerRuntimeTest {
 
     private static ContainerRuntime runtime;
+    private static ContainerRuntime.ClassTests tests;
 
     @BeforeAll
     static void startRuntime() {
         DockerAvailable.assumeEngine();
-        runtime = ContainerRuntime.forTestClass(ContainerSampleTestCases.class.getName(), DockerAvailable.config());
+        runtime = ContainerRuntime.forConfig(DockerAvailable.config());
+        tests = runtime.session(ContainerSampleTestCases.class.getName());
     }
 
     @AfterAll
@@ -47,7 +49,7 @@ class ContainerRuntimeTest {
 
     @Test
     void usdtTestPassesInTheContainer() {
-        RemoteTestResult result = runtime.run(request("usdtProbe1OfUmarkReportsTen"));
+        RemoteTestResult result = tests.run(request("usdtProbe1OfUmarkReportsTen"));
 
         assertThat(result.status()).as(result::toString).isEqualTo(Status.SUCCESSFUL);
         assertThat(result.failure()).isEmpty();
@@ -58,7 +60,7 @@ class ContainerRuntimeTest {
 
     @Test
     void failureKeepsItsTypeAndMessage() {
-        RemoteTestResult result = runtime.run(request("failsOnPurpose"));
+        RemoteTestResult result = tests.run(request("failsOnPurpose"));
 
         assertThat(result.status()).isEqualTo(Status.FAILED);
         RemoteTestResult.Failure failure = result.failure().orElseThrow();
@@ -72,7 +74,7 @@ class ContainerRuntimeTest {
 
     @Test
     void abortKeepsItsReason() {
-        RemoteTestResult result = runtime.run(request("abortsOnPurpose"));
+        RemoteTestResult result = tests.run(request("abortsOnPurpose"));
 
         assertThat(result.status()).isEqualTo(Status.ABORTED);
         assertThat(result.failure().orElseThrow().message()).isEqualTo("aborted on purpose in the container");
@@ -80,7 +82,7 @@ class ContainerRuntimeTest {
 
     @Test
     void runsInProcessInsideWithReportEntriesAndStderr() {
-        RemoteTestResult result = runtime.run(request("reportsWhereItRuns"));
+        RemoteTestResult result = tests.run(request("reportsWhereItRuns"));
 
         assertThat(result.status()).as(result::toString).isEqualTo(Status.SUCCESSFUL);
         assertThat(result.reportEntries()).containsExactly(java.util.Map.of("runtime", "in-process"));
@@ -93,9 +95,9 @@ class ContainerRuntimeTest {
         String base = "[engine:junit-jupiter]/[class:" + ContainerSampleTestCases.class.getName()
                 + "]/[test-template:onlyTwoPasses(int)]/[test-template-invocation:#";
 
-        RemoteTestResult second = runtime.run(TestRequest.of(ContainerSampleTestCases.class, method,
+        RemoteTestResult second = tests.run(TestRequest.of(ContainerSampleTestCases.class, method,
                 Optional.of(base + "2]")));
-        RemoteTestResult third = runtime.run(TestRequest.of(ContainerSampleTestCases.class, method,
+        RemoteTestResult third = tests.run(TestRequest.of(ContainerSampleTestCases.class, method,
                 Optional.of(base + "3]")));
 
         assertThat(second.status()).as(second::toString).isEqualTo(Status.SUCCESSFUL);
@@ -105,33 +107,60 @@ class ContainerRuntimeTest {
 
     @Test
     void aNonDaemonThreadLeftBehindDoesNotHoldTheTestUp() {
-        RemoteTestResult result = runtime.run(request("leavesANonDaemonThreadBehind"));
+        RemoteTestResult result = tests.run(request("leavesANonDaemonThreadBehind"));
 
         assertThat(result.status()).isEqualTo(Status.SUCCESSFUL);
         assertThat(result.duration()).isLessThan(Duration.ofSeconds(60));
     }
 
     @Test
-    void oneJvmServesTheClassWithFreshStaticsForEachTest() {
-        RemoteTestResult first = runtime.run(request("countsItsRuns"));
-        RemoteTestResult second = runtime.run(request("countsItsRuns"));
+    void oneJvmServesEveryClassWithStaticsFreshPerClassAndJarsLoadedOnce() {
+        RemoteTestResult first;
+        RemoteTestResult second;
+        RemoteTestResult nextClass;
+        try (ContainerRuntime.ClassTests own = runtime.session(ContainerSampleTestCases.class.getName())) {
+            first = own.run(request("countsItsRuns"));
+            second = own.run(request("countsItsRuns"));
+        }
+        try (ContainerRuntime.ClassTests again = runtime.session(ContainerSampleTestCases.class.getName())) {
+            nextClass = again.run(request("countsItsRuns"));
+        }
 
-        assertThat(first.reportEntries()).as(first::toString).contains(java.util.Map.of("runs", "1"));
-        assertThat(second.reportEntries()).as(second::toString).contains(java.util.Map.of("runs", "1"));
-        assertThat(jvm(first)).as("the JVM that ran the test").isEqualTo(jvm(second));
+        assertThat(entry(first, "runs")).as(first::toString).isEqualTo("1");
+        assertThat(entry(second, "runs")).as("a static of the class, second test of the class").isEqualTo("2");
+        assertThat(entry(nextClass, "runs")).as("the static in the next class session").isEqualTo("1");
+        assertThat(entry(second, "test class")).isEqualTo(entry(first, "test class"));
+        assertThat(entry(nextClass, "test class")).as("the test class is loaded again for the next session")
+                .isNotEqualTo(entry(first, "test class"));
+        assertThat(entry(nextClass, "jar class")).as("a class of a jar, loaded once").isEqualTo(entry(first, "jar class"));
+        assertThat(entry(nextClass, "jvm")).as("the JVM that ran the tests").isEqualTo(entry(first, "jvm"));
+    }
+
+    @Test
+    void classesRunningAtTheSameTimeLeaseTheirOwnJvmInTheOneContainer() {
+        try (ContainerRuntime.ClassTests a = runtime.session(ContainerSampleTestCases.class.getName());
+             ContainerRuntime.ClassTests b = runtime.session(ContainerSampleTestCases.class.getName())) {
+            RemoteTestResult inA = a.run(request("countsItsRuns"));
+            RemoteTestResult inB = b.run(request("countsItsRuns"));
+
+            assertThat(entry(inB, "jvm")).as("the JVM of a class while another class holds one")
+                    .isNotEqualTo(entry(inA, "jvm"));
+            assertThat(entry(inB, "runs")).isEqualTo("1");
+            assertThat(inB.where()).isEqualTo(inA.where());
+        }
     }
 
     @Test
     void theWorkingDirectoryIsTheProjectsInsideToo() {
-        RemoteTestResult result = runtime.run(request("readsARelativePath"));
+        RemoteTestResult result = tests.run(request("readsARelativePath"));
 
         assertThat(result.reportEntries()).as(result::toString)
                 .contains(java.util.Map.of("user.dir", System.getProperty("user.dir")), java.util.Map.of("pom.xml", "true"));
     }
 
-    private static String jvm(RemoteTestResult result) {
-        return result.reportEntries().stream().filter(e -> e.containsKey("jvm")).map(e -> e.get("jvm"))
-                .findFirst().orElseThrow();
+    private static String entry(RemoteTestResult result, String key) {
+        return result.reportEntries().stream().filter(e -> e.containsKey(key)).map(e -> e.get(key))
+                .findFirst().orElseThrow(() -> new AssertionError("no report entry " + key + " in " + result));
     }
 
     /** Not an assertion on speed: measures and prints the per-test overhead for the docs. */
@@ -139,7 +168,7 @@ class ContainerRuntimeTest {
     void perTestOverhead() {
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            RemoteTestResult result = runtime.run(request("abortsOnPurpose"));
+            RemoteTestResult result = tests.run(request("abortsOnPurpose"));
             assertThat(result.status()).isEqualTo(Status.ABORTED);
             millis.add(result.duration().toMillis());
         }
@@ -149,7 +178,7 @@ class ContainerRuntimeTest {
 
     @Test
     void theReportSaysWhichContainerAndProfile() {
-        runtime.run(request("abortsOnPurpose"));
+        tests.run(request("abortsOnPurpose"));
 
         assertThat(runtime.description().orElseThrow())
                 .matches("container [0-9a-f]{12} \\(image .+, (--privileged|capability profile: .+)\\)");

@@ -71,12 +71,18 @@ class ContainerSampleTestCases {
 
     static int runs;
 
-    /** Static state: a fresh class loader per request starts it at zero, in the one JVM that serves the class. */
+    /**
+     * Static state: shared by the tests of one class session, fresh in the next (one loader per test class over the
+     * class path's directories); the jars' classes (AssertJ here) are the JVM's, loaded once for the run.
+     */
     @Test
     void countsItsRuns(TestReporter reporter) {
         runs++;
         reporter.publishEntry("runs", Integer.toString(runs));
         reporter.publishEntry("jvm", Long.toString(ProcessHandle.current().pid()));
+        reporter.publishEntry("test class", Integer.toHexString(System.identityHashCode(ContainerSampleTestCases.class)));
+        reporter.publishEntry("jar class", Integer.toHexString(System.identityHashCode(
+                org.assertj.core.api.Assertions.class)));
     }
 
     /** The project directory is the working directory inside too: relative paths mean the same. */

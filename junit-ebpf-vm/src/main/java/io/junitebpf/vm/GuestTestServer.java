@@ -10,8 +10,9 @@ import java.nio.file.StandardCopyOption;
  * The guest side: one JVM for the guest's life that runs the tests the host asks for, one after the other. Usage:
  * {@code GuestTestServer EXCHANGE_DIR}. Writes EXCHANGE_DIR/ready once the launcher is loaded, then waits for
  * request-1.properties, request-2.properties, ... and answers each with response-N.properties, until EXCHANGE_DIR/stop
- * appears. Each test runs as in the container runtime, in a fresh class loader with its output captured
- * ({@link RemoteTestMain.Server}). Starting one JVM per guest rather than per
+ * appears. Each test runs as in the container runtime, with its output captured ({@link RemoteTestMain.Server}):
+ * the class path's jars loaded once for the guest's life, its directories once per test class (a request for another
+ * test class than the last one starts them fresh). Starting one JVM per guest rather than per
  * test matters under TCG, where a JVM start costs seconds.
  */
 final class GuestTestServer {

@@ -38,6 +38,7 @@ final class EbpfExtension implements BeforeAllCallback, BeforeEachCallback, Invo
         Settings settings = Settings.require(context);
         RuntimeSelection.publish(context);
         if (RuntimeSelection.remote(context)) {
+            RuntimeSelection.prepare(context);
             return;
         }
         context.publishReportEntry("junit.ebpf.environment", "Linux " + io.junitebpf.bpf.KernelVersion.release()

@@ -18,6 +18,7 @@ final class RuntimeSelection {
     private static final System.Logger LOG = System.getLogger(RuntimeSelection.class.getName());
     private static final String DECISION_KEY = RuntimeSelection.class.getName() + ".decision";
     private static final String SESSION_KEY = RuntimeSelection.class.getName() + ".session";
+    private static final String RUNTIME_KEY_PREFIX = RuntimeSelection.class.getName() + ".runtime.";
 
     private RuntimeSelection() {
     }
@@ -49,17 +50,36 @@ final class RuntimeSelection {
         decision(context).ifPresent(d -> context.publishReportEntry(RuntimeDecision.REPORT_ENTRY_KEY, d.describe()));
     }
 
-    /** The class's remote session, opened on first use and closed with the class. */
+    /**
+     * The class's remote session, opened on first use and closed with the class, from the runtime found for the run:
+     * kept in the root store, which closes it at the end of the run (so one container can serve every class).
+     */
     static RemoteRuntime.Session session(ExtensionContext context) {
         ExtensionContext classContext = Settings.classContext(context);
         String name = decision(context).flatMap(RuntimeDecision::remote).orElseThrow(() ->
                 new IllegalStateException("junit-ebpf: " + classContext.getDisplayName() + " runs in-process"));
         return classContext.getStore(TestScope.NAMESPACE).getOrComputeIfAbsent(SESSION_KEY,
-                k -> RemoteRuntimes.find(name)
-                        .orElseThrow(() -> new ExtensionConfigurationException("junit-ebpf: "
-                                + RemoteRuntimes.missing(name)))
-                        .open(classContext.getRequiredTestClass().getName(), config(context)),
+                k -> runtimeOfTheRun(context, name).open(classContext.getRequiredTestClass().getName(), config(context)),
                 RemoteRuntime.Session.class);
+    }
+
+    /**
+     * Opens the class's remote session and lets it start its container or VM before the first test; a failure is
+     * logged and left to the first test, which tries again and reports it.
+     */
+    static void prepare(ExtensionContext context) {
+        try {
+            session(context).prepare();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> Settings.classContext(context).getDisplayName()
+                    + ": the remote runtime could not start before the first test (it will try again): " + e);
+        }
+    }
+
+    private static RemoteRuntime runtimeOfTheRun(ExtensionContext context, String name) {
+        return context.getRoot().getStore(TestScope.NAMESPACE).getOrComputeIfAbsent(RUNTIME_KEY_PREFIX + name,
+                k -> RemoteRuntimes.find(name).orElseThrow(() -> new ExtensionConfigurationException("junit-ebpf: "
+                        + RemoteRuntimes.missing(name))), RemoteRuntime.class);
     }
 
     /**
