@@ -168,8 +168,10 @@ final class Guest implements AutoCloseable {
             throw new VmException("vm runtime: interrupted while booting kernel " + kernel, e);
         }
         description = "vm: Linux " + read(exchange.resolve("release")).strip() + " (" + accel.accel() + ")";
-        LOG.log(System.Logger.Level.INFO, "vm runtime: {0} ready for tests {1} ms after QEMU started ({2})",
-                description, (System.nanoTime() - started) / 1_000_000, exchange);
+        // the guest's uptime when its init handed over: kernel boot and init; the rest until ready is the guest JVM
+        LOG.log(System.Logger.Level.INFO, "vm runtime: {0} ready for tests {1} ms after QEMU started (kernel and "
+                + "init took {2} s of it; {3})", description, (System.nanoTime() - started) / 1_000_000,
+                read(exchange.resolve("uptime-at-init")).strip(), exchange);
     }
 
     /** Exchange directories of test JVMs that were killed (their guests stopped themselves: guest.sh boot). */
@@ -227,6 +229,7 @@ final class Guest implements AutoCloseable {
                 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
                 mkdir -p "$HOME"
                 uname -r > "$d/release"
+                cut -d' ' -f1 /proc/uptime > "$d/uptime-at-init"
                 if [ ! -e /sys/kernel/btf/vmlinux ]; then
                   echo "/sys/kernel/btf/vmlinux is missing" > "$d/no-btf"
                   exit 3

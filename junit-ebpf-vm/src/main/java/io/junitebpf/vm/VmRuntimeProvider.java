@@ -15,6 +15,12 @@ import java.util.Optional;
  */
 public final class VmRuntimeProvider implements RemoteRuntime {
 
+    /**
+     * The start of the line each test run in a guest prints on its standard output, followed by the report entry's
+     * value: {@code junit.ebpf.remote: vm: Linux 6.1.0-50-amd64 (tcg)}.
+     */
+    public static final String RAN_ON = "junit.ebpf.remote: ";
+
     /** For {@link java.util.ServiceLoader}. */
     public VmRuntimeProvider() {
     }
@@ -40,7 +46,11 @@ public final class VmRuntimeProvider implements RemoteRuntime {
         return new Session() {
             @Override
             public TestOutcome run(TestRequest request) {
-                return guest.run(request).toOutcome();
+                TestOutcome outcome = guest.run(request).toOutcome();
+                // Surefire's XML drops JUnit report entries; a line in the test's own output is kept with the test,
+                // so a report (scripts/kernel-matrix) can say which kernel each test ran on
+                System.out.println(RAN_ON + outcome.where());
+                return outcome;
             }
 
             @Override

@@ -7,13 +7,24 @@
 # marker, and keeps KVM only when the marker arrives in time; otherwise it falls back to TCG and says why.
 # Tested by scripts/lib/kernel-matrix/accel-test.
 
-# The QEMU binary for this machine's architecture (guests run the host's architecture).
+# The architecture guests run: the host's (GUEST_ARCH overrides it, for the tests of these decisions).
+guest_arch() { echo "${GUEST_ARCH:-$(uname -m)}"; }
+
+# The QEMU binary for the guest architecture.
 qemu_binary() {
   if [[ -n "${QEMU:-}" ]]; then echo "$QEMU"; return; fi
-  case "$(uname -m)" in
-    x86_64) echo qemu-system-x86_64 ;;
-    aarch64) echo qemu-system-aarch64 ;;
-    *) echo "qemu-system-$(uname -m)" ;;
+  echo "qemu-system-$(guest_arch)"
+}
+
+# arch_qemu_args: sets ARCH_ARGS (machine options QEMU needs for the architecture) and ARCH_CONSOLE (the serial
+# console's device name in the guest). x86-64: the default PC machine, ttyS0; arm64: the virt machine (GIC version
+# as the host or TCG can give), whose PL011 UART is ttyAMA0.
+# shellcheck disable=SC2034,SC2054 # ARCH_ARGS and ARCH_CONSOLE are results; the commas separate QEMU sub-options
+arch_qemu_args() {
+  case "$(guest_arch)" in
+    x86_64) ARCH_ARGS=(); ARCH_CONSOLE=ttyS0 ;;
+    aarch64) ARCH_ARGS=(-machine virt,gic-version=max); ARCH_CONSOLE=ttyAMA0 ;;
+    *) return 1 ;;
   esac
 }
 
@@ -51,11 +62,12 @@ choose_accel() {
 # off). Prints the elapsed time on success, or the reason on failure (QEMU's last message, or the timeout).
 probe_kvm() {
   local vmlinux=$1 initramfs=$2 limit=$3 dir rc=0 start
+  arch_qemu_args || { echo "no QEMU machine known for $(guest_arch) (x86_64 and aarch64 are)"; return 1; }
   dir=$(mktemp -d "${TMPDIR:-/tmp}/kvm-probe.XXXXXX")
   start=$SECONDS
-  timeout -k 5 "$limit" "$(qemu_binary)" -accel kvm -cpu host -nodefaults -no-reboot -m 256M \
+  timeout -k 5 "$limit" "$(qemu_binary)" "${ARCH_ARGS[@]}" -accel kvm -cpu host -nodefaults -no-reboot -m 256M \
     -display none -monitor none -serial "file:$dir/serial.log" \
-    -kernel "$vmlinux" -initrd "$initramfs" -append "quiet panic=-1 console=ttyS0 km_probe=1" \
+    -kernel "$vmlinux" -initrd "$initramfs" -append "quiet panic=-1 console=$ARCH_CONSOLE km_probe=1" \
     > "$dir/qemu.log" 2>&1 < /dev/null || rc=$?
   if grep -aq 'KERNEL-MATRIX-ACCEL-OK' "$dir/serial.log" 2>/dev/null; then
     echo "$((SECONDS - start)) s"

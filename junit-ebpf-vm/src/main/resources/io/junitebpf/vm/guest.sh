@@ -27,10 +27,9 @@ GUEST_MODULES=(9pnet_virtio 9p virtio_pci)
 declare -F die >/dev/null || die() { echo "guest: $*" >&2; exit 2; }
 declare -F log >/dev/null || log() { echo "guest: $*" >&2; }
 
-# Debian's name for this machine's architecture (kernel packages are per architecture)
+# Debian's name for the guest architecture (kernel packages are per architecture)
 deb_arch() {
-  if command -v dpkg >/dev/null; then dpkg --print-architecture; return; fi
-  case "$(uname -m)" in x86_64) echo amd64 ;; aarch64) echo arm64 ;; *) uname -m ;; esac
+  case "$(guest_arch)" in x86_64) echo amd64 ;; aarch64) echo arm64 ;; *) guest_arch ;; esac
 }
 
 find_qboot() {
@@ -46,7 +45,7 @@ ensure_tools() {
   command -v apt-get >/dev/null || die "apt-get is needed to fetch Debian kernels"
   command -v dpkg-deb >/dev/null || missing+=(dpkg)
   if ! command -v "$(qemu_binary)" >/dev/null; then
-    case "$(uname -m)" in aarch64) pkgs+=(qemu-system-arm) ;; *) pkgs+=(qemu-system-x86) ;; esac
+    case "$(guest_arch)" in aarch64) pkgs+=(qemu-system-arm) ;; *) pkgs+=(qemu-system-x86) ;; esac
   fi
   dpkg -s busybox-static >/dev/null 2>&1 || pkgs+=(busybox-static)
   command -v depmod >/dev/null || [[ -x /sbin/depmod ]] || pkgs+=(kmod)
@@ -54,7 +53,7 @@ ensure_tools() {
   command -v xz >/dev/null || pkgs+=(xz-utils)
   command -v cpio >/dev/null || pkgs+=(cpio)
   [[ -f /usr/share/keyrings/debian-archive-keyring.gpg ]] || pkgs+=(debian-archive-keyring)
-  find_qboot >/dev/null || pkgs+=(qemu-system-data)
+  [[ "$(guest_arch)" != x86_64 ]] || find_qboot >/dev/null || pkgs+=(qemu-system-data)
   [[ ${#missing[@]} -eq 0 ]] || die "missing: ${missing[*]}"
   [[ ${#pkgs[@]} -gt 0 ]] || return 0
   if [[ $(id -u) -eq 0 && -z "${NO_INSTALL:-}" ]]; then
@@ -65,7 +64,8 @@ ensure_tools() {
   else
     die "missing tools (install them with: sudo apt-get install ${pkgs[*]})"
   fi
-  find_qboot >/dev/null || log "qboot.rom not found; guests boot with QEMU's default BIOS (slower)"
+  [[ "$(guest_arch)" != x86_64 ]] || find_qboot >/dev/null \
+    || log "qboot.rom not found; guests boot with QEMU's default BIOS (slower)"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -128,11 +128,16 @@ kernel_package() {
 
 # ---------------------------------------------------------------------------------------------
 # Guest preparation (cached per kernel package)
-extract_vmlinux() {  # vmlinuz -> uncompressed ELF vmlinux
+# a kernel QEMU can boot with -kernel: an ELF vmlinux (x86-64) or an arm64 Image ("ARMd" at byte 56)
+bootable_kernel() {
+  [[ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" == '177ELF' || "$(head -c 60 "$1" | tail -c 4 | od -An -c | tr -d ' ')" == 'ARMd' ]]
+}
+
+extract_vmlinux() {  # vmlinuz (or an arm64 Image.gz) -> uncompressed kernel
   local in=$1 out=$2 off tool
-  if [[ "$(head -c 4 "$in" | od -An -c | tr -d ' ')" == '177ELF' ]]; then cp "$in" "$out"; return 0; fi
+  if bootable_kernel "$in"; then cp "$in" "$out"; return 0; fi
   # each compressor's magic bytes, as a grep -P pattern
-  for spec in 'xz:\xFD\x37\x7A\x58\x5A\x00' 'zstd:\x28\xB5\x2F\xFD' 'gzip:\x1F\x8B\x08\x00'; do
+  for spec in 'xz:\xFD\x37\x7A\x58\x5A\x00' 'zstd:\x28\xB5\x2F\xFD' 'gzip:\x1F\x8B\x08'; do
     tool=${spec%%:*}
     off=$(LC_ALL=C grep -obUaP "${spec#*:}" "$in" | head -n1 | cut -d: -f1 || true)
     [[ -n "$off" ]] || continue
@@ -141,7 +146,7 @@ extract_vmlinux() {  # vmlinuz -> uncompressed ELF vmlinux
       zstd) tail -c +$((off + 1)) "$in" | zstd -dcq 2>/dev/null > "$out.tmp" || true ;;
       gzip) tail -c +$((off + 1)) "$in" | gzip -dc 2>/dev/null > "$out.tmp" || true ;;
     esac
-    if [[ "$(head -c 4 "$out.tmp" | od -An -c | tr -d ' ')" == '177ELF' ]]; then
+    if bootable_kernel "$out.tmp"; then
       mv "$out.tmp" "$out"; return 0
     fi
   done
@@ -279,13 +284,15 @@ build_initramfs() {
 QEMU_ARGS=()
 guest_qemu_args() {
   local gdir=$1 share=$2 name=$3 serial=$4 memory=$5 smp=$6 accel=$7 cpu=$8 qboot bios=()
-  if qboot=$(find_qboot); then bios=(-bios "$qboot"); fi
+  arch_qemu_args || die "no QEMU machine known for $(guest_arch) (x86_64 and aarch64 are)"
+  # qboot: a fast x86 firmware; the arm64 virt machine boots -kernel without one
+  if [[ "$(guest_arch)" == x86_64 ]] && qboot=$(find_qboot); then bios=(-bios "$qboot"); fi
   # shellcheck disable=SC2054 # the commas separate QEMU sub-options
-  QEMU_ARGS=(-accel "$accel" -cpu "$cpu" "${bios[@]}"
+  QEMU_ARGS=("${ARCH_ARGS[@]}" -accel "$accel" -cpu "$cpu" "${bios[@]}"
     -nodefaults -no-reboot -m "$memory" -smp "$smp" -display none -monitor none
     -serial "file:$serial"
     -kernel "$gdir/vmlinux" -initrd "$gdir/initramfs.cpio"
-    -append "quiet panic=-1 mitigations=off console=ttyS0 km_out=$share km_kernel=$name"
+    -append "quiet panic=-1 mitigations=off console=$ARCH_CONSOLE km_out=$share km_kernel=$name"
     -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
     -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
     -fsdev "local,id=results,path=$share,security_model=none,multidevs=remap"

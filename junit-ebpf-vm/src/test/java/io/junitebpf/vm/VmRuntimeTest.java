@@ -79,10 +79,18 @@ class VmRuntimeTest {
 
     @Test
     void testsRunOnTheRequestedKernelAndReportIt() {
-        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
-                .configurationParameters(Map.of(EbpfConfig.KERNEL_PROPERTY_NAME, "6.1"))
-                .selectors(selectClass(TracepointTestCases.class), selectClass(FailingTestCases.class))
-                .execute();
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        EngineExecutionResults results;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            results = EngineTestKit.engine("junit-jupiter")
+                    .configurationParameters(Map.of(EbpfConfig.KERNEL_PROPERTY_NAME, "6.1"))
+                    .selectors(selectClass(TracepointTestCases.class), selectClass(FailingTestCases.class))
+                    .execute();
+        } finally {
+            System.setOut(out);
+        }
 
         results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
         assertThat(failure(results.testEvents().failed().list().getFirst()))
@@ -92,6 +100,11 @@ class VmRuntimeTest {
                 .isNotEqualTo(System.getProperty("os.version")));
         assertThat(entries(results, "junit.ebpf.remote")).hasSize(2)
                 .allSatisfy(w -> assertThat(w).isEqualTo("vm: Linux " + guestKernels.getFirst() + " (tcg)"));
+        // surefire drops report entries: each test also prints the entry, and surefire keeps the test's output
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith(VmRuntimeProvider.RAN_ON)))
+                .containsExactly(VmRuntimeProvider.RAN_ON + "vm: Linux " + guestKernels.getFirst() + " (tcg)",
+                        VmRuntimeProvider.RAN_ON + "vm: Linux " + guestKernels.getFirst() + " (tcg)");
         assertThat(entries(results, EbpfConfig.RUNTIME_PROPERTY_NAME))
                 .allSatisfy(r -> assertThat(r).isEqualTo("vm: junit.ebpf.kernel=6.1"));
 
