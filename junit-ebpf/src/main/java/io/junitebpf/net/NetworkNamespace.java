@@ -1,5 +1,7 @@
 package io.junitebpf.net;
 
+import io.junitebpf.bpf.NetworkInterfaces;
+
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -162,11 +164,7 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     static boolean interfaceExists(String name) {
-        try {
-            return NetworkInterface.getByName(name) != null;
-        } catch (SocketException e) {
-            return true;
-        }
+        return NetworkInterfaces.index(name).isPresent();
     }
 
     private static void deleteQuietly(String name, String host) {

@@ -1,13 +1,13 @@
 package io.junitebpf.net;
 
+import io.junitebpf.bpf.NetworkInterfaces;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -60,16 +60,8 @@ public final class VethPair {
 
     /** The host end's interface index in this JVM's namespace (what attachXdp takes). */
     public int hostIndex() {
-        try {
-            NetworkInterface nif = NetworkInterface.getByName(hostName);
-            if (nif == null) {
-                throw new IllegalStateException("find interface " + hostName + ": it no longer exists (was "
-                        + "namespace " + namespace + " closed?)");
-            }
-            return nif.getIndex();
-        } catch (SocketException e) {
-            throw new UncheckedIOException(e);
-        }
+        return NetworkInterfaces.index(hostName).orElseThrow(() -> new IllegalStateException("find interface "
+                + hostName + ": it no longer exists (was namespace " + namespace + " closed?)"));
     }
 
     /** The peer end's interface index inside the private namespace. */

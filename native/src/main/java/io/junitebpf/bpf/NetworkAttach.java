@@ -120,16 +120,13 @@ final class NetworkAttach {
             throw new IllegalArgumentException("attach to " + target + ": empty interface name");
         }
         try {
-            java.net.NetworkInterface nif = java.net.NetworkInterface.getByName(interfaceName);
-            if (nif == null) {
-                throw new BpfException("attach to " + target, "no such network interface in this process's "
-                        + "network namespace (ip link show lists them)", 0, List.of());
-            }
-            return nif.getIndex();
-        } catch (java.net.SocketException e) {
-            throw new BpfException("attach to " + target, "cannot list network interfaces: " + e.getMessage(),
-                    0, List.of(), e);
+            NetworkInterfaces.requireValidName(interfaceName);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("attach to " + target + ": " + e.getMessage(), e);
         }
+        return NetworkInterfaces.index(interfaceName).orElseThrow(() -> new BpfException("attach to " + target,
+                "no such network interface in this process's network namespace (ip link show lists them)", 0,
+                List.of()));
     }
 
     private static void requireInterface(int ifindex, String target) {
@@ -143,9 +140,6 @@ final class NetworkAttach {
     }
 
     private static boolean interfaceExists(int ifindex) {
-        try {
-            return java.net.NetworkInterface.getByIndex(ifindex) != null;
-        } catch (java.net.SocketException e) {
-            return true; // cannot tell: let the kernel's answer stand
-        }
-    }}
+        return NetworkInterfaces.exists(ifindex);
+    }
+}

@@ -2,8 +2,6 @@ package io.junitebpf.bpf;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
@@ -31,19 +29,11 @@ final class VethFixture implements AutoCloseable {
     }
 
     int ifindex() {
-        try {
-            return NetworkInterface.getByName(name).getIndex();
-        } catch (SocketException e) {
-            throw new UncheckedIOException(e);
-        }
+        return NetworkInterfaces.index(name).orElseThrow(() -> new IllegalStateException("no interface " + name));
     }
 
     boolean exists() {
-        try {
-            return NetworkInterface.getByName(name) != null;
-        } catch (SocketException e) {
-            throw new UncheckedIOException(e);
-        }
+        return NetworkInterfaces.index(name).isPresent();
     }
 
     /** Deletes the pair now (both ends go), as an interface vanishing under an attachment. */

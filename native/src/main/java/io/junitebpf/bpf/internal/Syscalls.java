@@ -14,8 +14,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The few libc calls the buffer consumers make themselves: mmap of a map's
- * pages, epoll on its fd, and the page size. Each failing call becomes a
+ * The few libc calls the library makes itself: mmap of a map's pages, epoll
+ * on its fd, the page size, and interface names to indexes. Each failing call becomes a
  * {@link BpfException} carrying the errno captured right after the call.
  */
 public final class Syscalls {
@@ -44,11 +44,19 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle EPOLL_WAIT = errnoHandle("epoll_wait",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle IF_NAMETOINDEX = errnoHandle("if_nametoindex",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle IF_INDEXTONAME = errnoHandle("if_indextoname",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+    /** IFNAMSIZ: interface names are at most 15 bytes and a NUL. */
+    public static final int IFNAMSIZ = 16;
     private static final MethodHandle SYSCONF = LINKER.downcallHandle(
             LINKER.defaultLookup().find("sysconf").orElseThrow(), FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
 
+    /** The JDK's os.arch ("amd64", "aarch64", ...): read here once for every ABI decision of the library. */
+    public static final String ARCH = System.getProperty("os.arch");
     /** The size of {@code struct epoll_event}: packed (12 bytes) on x86-64, naturally aligned elsewhere. */
-    public static final long EPOLL_EVENT_SIZE = System.getProperty("os.arch").matches("amd64|x86_64") ? 12 : 16;
+    public static final long EPOLL_EVENT_SIZE = ARCH.matches("amd64|x86_64") ? 12 : 16;
 
     private static volatile long pageSize;
 
@@ -151,6 +159,31 @@ public final class Syscalls {
     public static int epollWait(MemorySegment state, int epfd, MemorySegment events, int maxEvents, int timeoutMs) {
         try {
             return (int) EPOLL_WAIT.invokeExact(state, epfd, events, maxEvents, timeoutMs);
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
+    }
+
+    /**
+     * if_nametoindex(3): the index of the interface {@code name} in the calling thread's network namespace, or 0
+     * when there is none. Unlike {@code java.net.NetworkInterface}, which lists only interfaces that have an
+     * address, this sees every interface: one that is down, has IPv6 off, or has not finished address
+     * configuration yet.
+     */
+    public static int interfaceIndex(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) IF_NAMETOINDEX.invokeExact(Errors.callState(arena), arena.allocateFrom(name));
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
+    }
+
+    /** if_indextoname(3): the name of the interface with index {@code ifindex}, or null when there is none. */
+    public static String interfaceName(int ifindex) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(IFNAMSIZ);
+            MemorySegment name = (MemorySegment) IF_INDEXTONAME.invokeExact(Errors.callState(arena), ifindex, buffer);
+            return name.equals(MemorySegment.NULL) ? null : buffer.getString(0);
         } catch (Throwable t) {
             throw Errors.rethrow(t);
         }

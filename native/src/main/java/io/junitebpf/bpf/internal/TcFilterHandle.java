@@ -175,11 +175,7 @@ public final class TcFilterHandle implements AutoCloseable {
     }
 
     private static boolean interfaceExists(int ifindex) {
-        try {
-            return java.net.NetworkInterface.getByIndex(ifindex) != null;
-        } catch (java.net.SocketException e) {
-            return true; // cannot tell: report the failure rather than hide it
-        }
+        return Syscalls.interfaceName(ifindex) != null;
     }
 
     private static MemorySegment hook(Arena arena, int ifindex, int attachPoint) {

@@ -39,7 +39,7 @@ public final class TestRunCall {
     private static final long SIZE = 80;
     private static final long ERRNO_AT = SIZE;
     private static final long DATA_AT = align(ERRNO_AT + Errors.CALL_STATE_LAYOUT.byteSize());
-    private static final long SYS_BPF = sysBpf(System.getProperty("os.arch"));
+    private static final long SYS_BPF = sysBpf(Syscalls.ARCH);
     private static final Fields FIELDS = SYS_BPF > 0 ? Fields.ATTR : Fields.OPTS;
     private static final Call NORMAL = Call.of(false);
     private static final Call CRITICAL = Call.of(true);
