@@ -14,9 +14,6 @@ import java.util.Objects;
  */
 final class NetworkAttach {
 
-    private static final int PROG_TYPE_SCHED_CLS = 3;
-    private static final int PROG_TYPE_XDP = 6;
-
     private final LoadedObject owner;
     private final ObjectHandle handle;
     private final String name;
@@ -43,7 +40,7 @@ final class NetworkAttach {
     }
 
     private Link attachXdp(int ifindex, String target) {
-        requireProgramType(PROG_TYPE_XDP, "xdp", target);
+        requireProgramType(ProgramType.XDP, "xdp", target);
         try {
             String description = target + (target.contains("index") ? "" : " (index " + ifindex + ")");
             return owner.own(new Link(attacher.xdp(ifindex, description), owner));
@@ -69,7 +66,7 @@ final class NetworkAttach {
     }
 
     private TcFilter attachTc(int ifindex, TcAttachPoint point, String target) {
-        requireProgramType(PROG_TYPE_SCHED_CLS, "sched_cls", target);
+        requireProgramType(ProgramType.SCHED_CLS, "sched_cls", target);
         String description = target + (target.contains("index") ? "" : " (index " + ifindex + ")");
         String operation = "attach program '" + name + "' of " + handle.displayName() + " to " + description;
         int fd = handle.withArena(a -> handle.api().programFd(handle.program(name)));
@@ -89,9 +86,9 @@ final class NetworkAttach {
     }
 
     /** The program's type checked before the kernel sees it: its EINVAL would not say what was wrong. */
-    private void requireProgramType(int expected, String expectedName, String target) {
+    private void requireProgramType(ProgramType expected, String expectedName, String target) {
         int actual = handle.withArena(a -> handle.api().programType(handle.program(name)));
-        if (actual == expected) {
+        if (actual == expected.value()) {
             return;
         }
         String actualName = handle.api().programTypeName(actual);
@@ -99,7 +96,7 @@ final class NetworkAttach {
         throw new BpfException("attach program '" + name + "' to " + target, "it is a "
                 + (actualName == null ? "type " + actual : actualName) + " program (SEC(\"" + section
                 + "\")), and only " + expectedName + " programs attach there (SEC(\""
-                + (expected == PROG_TYPE_XDP ? "xdp" : "tc") + "\"))", 0, List.of());
+                + (expected == ProgramType.XDP ? "xdp" : "tc") + "\"))", 0, List.of());
     }
 
     /** An interface gone between lookup and attach is reported as such, not as a bare ENODEV. */
