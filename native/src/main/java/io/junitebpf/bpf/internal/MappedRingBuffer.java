@@ -50,8 +50,18 @@ public final class MappedRingBuffer implements RingReader {
     private final MemorySegment consumerPage;
     private final MemorySegment producerPage;
     private final MemorySegment data;
-    /** {@link #data} as one read-only buffer, sliced per record; null for rings of 1 GiB and more. */
-    private final ByteBuffer dataView;
+    /**
+     * {@link #data} as one read-only buffer tied to the arena, sliced per record: a record kept past
+     * {@link #close} fails on access instead of reading unmapped memory. Null for rings of 1 GiB and more.
+     */
+    private final ByteBuffer recordView;
+    /**
+     * The same bytes without the arena's liveness check, for the headers only: {@link #drain} reads them
+     * under this object's lock after checking {@link #closed}, so never after the unmapping. The check per
+     * header cost 20-30% of the drain loop and made it vary (scripts/bench-ringbuf: 142-242 M records/CPU-s
+     * in one JVM, 203-227 M without it).
+     */
+    private final ByteBuffer headerView;
     private final Epoll epoll;
     private long consumed;
     private boolean closed;
@@ -75,7 +85,10 @@ public final class MappedRingBuffer implements RingReader {
             producerPage = map(mapFd, pageSize + 2 * dataSize, Syscalls.PROT_READ, pageSize, operation)
                     .asReadOnly();
             data = producerPage.asSlice(pageSize);
-            dataView = data.byteSize() <= Integer.MAX_VALUE ? data.asByteBuffer() : null;
+            boolean oneBuffer = data.byteSize() <= Integer.MAX_VALUE;
+            recordView = oneBuffer ? data.asByteBuffer() : null;
+            headerView = oneBuffer ? MemorySegment.ofAddress(data.address()).reinterpret(data.byteSize())
+                    .asByteBuffer().asReadOnlyBuffer().order(ByteOrder.nativeOrder()) : null;
             epoll = new Epoll(mapFd, "ring buffer " + description);
         } catch (RuntimeException e) {
             arena.close();
@@ -128,10 +141,10 @@ public final class MappedRingBuffer implements RingReader {
      * check and an indirection per record on top, about 15% of the loop in scripts/bench-ringbuf.
      */
     private int drain(Consumer<ByteBuffer> handler) {
-        if (dataView == null) {
+        if (recordView == null) {
             return drainLarge(handler);
         }
-        ByteBuffer view = dataView.duplicate().order(ByteOrder.nativeOrder());
+        ByteBuffer headers = headerView;
         long consumerPos = (long) LONG.getAcquire(consumerPage, 0L);
         long published = consumerPos;
         int count = 0;
@@ -140,7 +153,7 @@ public final class MappedRingBuffer implements RingReader {
             while (consumerPos < (producerPos = (long) LONG.getAcquire(producerPage, 0L))) {
                 do {
                     int offset = (int) (consumerPos & mask);
-                    int header = view.getInt(offset);
+                    int header = headers.getInt(offset);
                     VarHandle.acquireFence();
                     if ((header & BUSY_BIT) != 0) {
                         return count;
@@ -150,7 +163,7 @@ public final class MappedRingBuffer implements RingReader {
                     if ((header & DISCARD_BIT) == 0) {
                         count++; // also when the handler throws: that record is consumed, the rest stay
                         // a slice's order is big-endian whatever its parent's: set it per record
-                        handler.accept(view.slice(offset + HEADER_SIZE, length).order(ByteOrder.nativeOrder()));
+                        handler.accept(recordView.slice(offset + HEADER_SIZE, length).order(ByteOrder.nativeOrder()));
                     }
                     if (consumerPos - published >= PUBLISH_BYTES) {
                         LONG.setRelease(consumerPage, 0L, consumerPos);

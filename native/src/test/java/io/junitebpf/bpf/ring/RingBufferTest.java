@@ -190,6 +190,33 @@ class RingBufferTest {
                 .hasMessageContaining("closed");
     }
 
+    /**
+     * A MAPPED record is a view of the ring's mapping: one a handler kept must fail on access once the ring
+     * is closed and unmapped, not read unmapped memory (which would kill the JVM).
+     */
+    @org.junit.jupiter.api.Test
+    void aMappedRecordKeptPastCloseFailsOnAccessInsteadOfReadingUnmappedMemory() {
+        RingBuffer ring = program.bpf.ringBuffer("ring", RingBuffer.Mode.MAPPED);
+        List<java.nio.ByteBuffer> kept = new ArrayList<>();
+        List<Record> read = new ArrayList<>();
+        try {
+            program.emit(Request.fixed(RING, 40L, 1));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (kept.isEmpty() && System.nanoTime() < deadline) {
+                ring.poll(Duration.ofMillis(100), b -> {
+                    read.add(RingTestProgram.decode(b.duplicate().order(b.order())));
+                    kept.add(b);
+                });
+            }
+            assertThat(read).extracting(Record::seq).containsExactly(40L);
+        } finally {
+            ring.close();
+        }
+        assertThatThrownBy(() -> kept.getFirst().getLong(0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
     @ParameterizedTest
     @EnumSource(RingBuffer.Mode.class)
     void aMapOfAnotherTypeIsRefusedWithAHint(RingBuffer.Mode mode) {
