@@ -17,10 +17,12 @@ import java.util.function.BooleanSupplier;
  * decoded events fed by one poller thread, each with a sequence number, and what
  * ends the waits on it.
  *
- * <p>Waits block on a condition signalled when a poll handed over records, when a
- * producer ended and its records were read, and when the poller failed or the
- * stream closed; each wait asks only for the events after the last sequence number
- * it saw. Nothing polls on a timer: the poller blocks in epoll on the ring.
+ * <p>One thread at a time reads the source: the poller thread, or a waiting thread
+ * that took it over ({@link #becomeReader}), so the kernel wakes the wait itself when
+ * a record arrives. Other waits block on a condition signalled when a poll handed
+ * over records, when a producer ended and its records were read, and when reading
+ * failed or the stream closed. Each wait asks only for the events after the last
+ * sequence number it saw. Nothing polls on a timer: the reader blocks in epoll on the ring.
  */
 final class EventBuffer<T> implements AutoCloseable {
 
@@ -49,6 +51,11 @@ final class EventBuffer<T> implements AutoCloseable {
     private final EventLog<T> log;
     private final List<FailFast> failFasts = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /** Held by the reader from a poll of the source, its blocking included, until what it read is in the log. */
+    private final ReentrantLock pollLock = new ReentrantLock();
+    /** Under {@link #lock}: a waiting thread reads, or is taking over reading; the poller stays out meanwhile. */
+    private boolean waiterReads;
+    private final Condition pollerMayRead = lock.newCondition();
     private final Condition changed = lock.newCondition();
     private final AtomicBoolean closed = new AtomicBoolean();
     private Thread poller;
@@ -66,7 +73,7 @@ final class EventBuffer<T> implements AutoCloseable {
     private String ended;
     /** {@link #accept}, made once: a method reference per poll would be garbage per wakeup. */
     private final java.util.function.Consumer<java.nio.ByteBuffer> handler = this::accept;
-    /** The poller's own: what the current poll decoded, not yet in the log. */
+    /** The reader's own: what the current poll decoded, not yet in the log. */
     private final List<T> decoded = new ArrayList<>();
     private long decodeFailures;
     private String pollDecodeError;
@@ -107,31 +114,62 @@ final class EventBuffer<T> implements AutoCloseable {
 
     private void run() {
         while (!closed.get()) {
-            long number;
-            boolean draining;
             lock.lock();
             try {
+                while (waiterReads && !closed.get()) {
+                    pollerMayRead.await();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                pollOnce(POLL_TIMEOUT, true);
+            } catch (RuntimeException e) {
+                return; // recorded for the waits to report
+            }
+        }
+    }
+
+    /**
+     * One poll of the source by the reader (the poller thread, or a waiting thread that took over), and the
+     * publication of what it read: records reach the log in ring order, and waits are woken.
+     *
+     * @param poller whether the poller thread calls: it gives way to a waiting thread that reads
+     * @throws RuntimeException when reading failed (then recorded in {@link #pollerFailure}, waits woken)
+     */
+    private void pollOnce(Duration timeout, boolean poller) {
+        pollLock.lock();
+        try {
+            long number;
+            boolean endPending;
+            lock.lock();
+            try {
+                if (poller && waiterReads) {
+                    return;
+                }
                 number = ++pollsBegun;
-                draining = !pendingEnds.isEmpty();
+                endPending = !pendingEnds.isEmpty();
             } finally {
                 lock.unlock();
             }
             int n;
             try {
                 // an end waits for this poll: do not block in epoll when the ring is empty
-                n = source.poll(draining ? Duration.ZERO : POLL_TIMEOUT, handler);
+                n = source.poll(endPending ? Duration.ZERO : timeout, handler);
             } catch (RuntimeException e) {
                 lock.lock();
                 try {
                     publishDecoded(); // what was read before the failure still counts
-                    if (!closed.get()) {
+                    if (!closed.get() && pollerFailure == null) {
                         pollerFailure = e;
                     }
                     changed.signalAll();
                 } finally {
                     lock.unlock();
                 }
-                return;
+                throw e;
             }
             lock.lock();
             try {
@@ -144,10 +182,12 @@ final class EventBuffer<T> implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+        } finally {
+            pollLock.unlock();
         }
     }
 
-    /** Decodes on the poller thread, outside the lock; the batch is appended under it once per poll. */
+    /** Decodes outside the lock, on the reader's thread; the batch is appended under it once per poll. */
     private void accept(java.nio.ByteBuffer record) {
         try {
             @SuppressWarnings("unchecked")
@@ -214,6 +254,7 @@ final class EventBuffer<T> implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            wakeReader(); // a reader blocked in the source settles the end at once, not after its timeout
         });
     }
 
@@ -249,9 +290,16 @@ final class EventBuffer<T> implements AutoCloseable {
      * so a wait that starts over a full log copies it in bounded steps, not all at once.
      */
     Batch next(long cursor, long deadline, Object[] into) throws InterruptedException {
+        if (becomeReader(cursor)) {
+            try {
+                readUntil(cursor, deadline);
+            } finally {
+                stopReading();
+            }
+        }
         lock.lock();
         try {
-            while (log.next() <= cursor && ended == null && pollerFailure == null && !closed.get()) {
+            while (!wakes(cursor)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -267,11 +315,102 @@ final class EventBuffer<T> implements AutoCloseable {
         }
     }
 
+    /** Under the lock: whether a wait at {@code cursor} has something to look at. */
+    private boolean wakes(long cursor) {
+        return log.next() > cursor || ended != null || pollerFailure != null || closed.get();
+    }
+
+    /**
+     * Whether this waiting thread takes over reading, so that the kernel wakes it when a record arrives
+     * rather than the poller thread, which would then have to wake it in turn: one wake-up instead of two
+     * on the way from the record to the wait's return (scripts/bench-waits). It does when no other wait
+     * reads and the poller can be moved out of the source (it is between polls, or the source can
+     * {@link EventSource#wakeup wake} it); otherwise the wait blocks on the condition the reader signals.
+     */
+    private boolean becomeReader(long cursor) throws InterruptedException {
+        lock.lock();
+        try {
+            if (waiterReads || wakes(cursor)) {
+                return false;
+            }
+            waiterReads = true;
+        } finally {
+            lock.unlock();
+        }
+        if (pollLock.tryLock()) {
+            return true;
+        }
+        boolean woken;
+        try {
+            woken = source.wakeup();
+        } catch (RuntimeException closedMeanwhile) {
+            woken = false;
+        }
+        if (woken) {
+            try {
+                pollLock.lockInterruptibly(); // the poller's poll returns, it publishes and steps aside
+                return true;
+            } catch (InterruptedException e) {
+                giveBackReading();
+                throw e;
+            }
+        }
+        giveBackReading();
+        return false;
+    }
+
+    private void stopReading() {
+        pollLock.unlock();
+        giveBackReading();
+    }
+
+    private void giveBackReading() {
+        lock.lock();
+        try {
+            waiterReads = false;
+            pollerMayRead.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The reading wait's loop: polls until there is something to look at or the deadline passes, each
+     * poll bounded by {@link #POLL_TIMEOUT}, as the poller's, so a producer's end is settled as soon.
+     */
+    private void readUntil(long cursor, long deadline) throws InterruptedException {
+        while (true) {
+            lock.lock();
+            try {
+                if (wakes(cursor)) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            // whole milliseconds, rounded up: a poll of less than one would only look, and spin
+            long millis = Math.min((left + 999_999) / 1_000_000, POLL_TIMEOUT.toMillis());
+            try {
+                pollOnce(Duration.ofMillis(millis), false);
+            } catch (RuntimeException e) {
+                return; // recorded as the stream's failure, or the stream was closed: the wait reports it
+            }
+        }
+    }
+
     /** Wakes every wait (a fail-fast condition may hold now). */
     void signal() {
         lock.lock();
         try {
             changed.signalAll();
+            pollerMayRead.signalAll();
         } finally {
             lock.unlock();
         }
@@ -358,12 +497,21 @@ final class EventBuffer<T> implements AutoCloseable {
             return;
         }
         signal();
+        wakeReader();
         try {
             poller.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         source.close();
+    }
+
+    private void wakeReader() {
+        try {
+            source.wakeup();
+        } catch (RuntimeException closedMeanwhile) {
+            // nothing to wake
+        }
     }
 
     static long deadline(Duration timeout) {

@@ -17,24 +17,35 @@ public final class EventSources {
     /** A ring buffer; it reports no losses (the consumer side cannot lose records). */
     public static EventSource of(RingBuffer ring, String description) {
         Objects.requireNonNull(ring, "ring");
-        return new Adapter(ring::poll, () -> 0, description, ring::close);
+        Runnable wakeup = ring.mode() == RingBuffer.Mode.MAPPED ? ring::wakeup : null;
+        return new Adapter(ring::poll, () -> 0, description, ring::close, wakeup);
     }
 
     /** A perf buffer; samples the kernel dropped count as lost. */
     public static EventSource of(PerfBuffer perf, String description) {
         Objects.requireNonNull(perf, "perf");
-        return new Adapter(perf::poll, perf::lost, description, perf::close);
+        return new Adapter(perf::poll, perf::lost, description, perf::close, null);
     }
 
     private interface Poll {
         int poll(Duration timeout, Consumer<ByteBuffer> handler);
     }
 
+    /** {@code waker}: the source's wakeup, or null where it has none. */
     private record Adapter(Poll poller, java.util.function.LongSupplier lostCount, String description,
-                           Runnable closer) implements EventSource {
+                           Runnable closer, Runnable waker) implements EventSource {
         @Override
         public int poll(Duration timeout, Consumer<ByteBuffer> handler) {
             return poller.poll(timeout, handler);
+        }
+
+        @Override
+        public boolean wakeup() {
+            if (waker == null) {
+                return false;
+            }
+            waker.run();
+            return true;
         }
 
         @Override

@@ -25,7 +25,9 @@ import java.util.function.Consumer;
  * count its failed reserves in a map or global. {@link #consumed()} counts what
  * arrived here.
  *
- * <p>Not meant for concurrent polling: calls are serialised.
+ * <p>Polls are serialised: records reach one handler at a time, in ring order. In
+ * {@link Mode#MAPPED} mode a poll waits outside that lock, so another thread may
+ * poll, {@link #wakeup} it or {@link #close} meanwhile.
  */
 public final class RingBuffer implements AutoCloseable {
 
@@ -95,6 +97,22 @@ public final class RingBuffer implements AutoCloseable {
         Objects.requireNonNull(handler, "handler");
         long ms = Math.clamp(timeout.toMillis(), 0, Integer.MAX_VALUE);
         return reader.poll((int) ms, handler);
+    }
+
+    /**
+     * Makes a {@link #poll} blocked in another thread return early, with what it found by then (or the
+     * next poll, if none is blocked now): for a thread that wants to take over reading.
+     *
+     * @throws UnsupportedOperationException in {@link Mode#LIBBPF_CALLBACK} mode, whose libbpf consumer
+     *                                       cannot be woken from outside
+     * @throws IllegalStateException         after {@link #close()}
+     */
+    public void wakeup() {
+        if (mode != Mode.MAPPED) {
+            throw new UnsupportedOperationException("wakeup on ring buffer '" + mapName + "': " + mode
+                    + " mode cannot be woken from outside its poll; open it in MAPPED mode");
+        }
+        reader.wakeup();
     }
 
     /** Records handed to a handler since this consumer was opened, including any that threw. */

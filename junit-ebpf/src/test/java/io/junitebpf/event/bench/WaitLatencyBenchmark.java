@@ -38,7 +38,8 @@ public final class WaitLatencyBenchmark {
 
     /**
      * When the poller decoded each event: pairs (BPF stamp, System.nanoTime) in a preallocated ring,
-     * written by the poller thread, so the split of the latency into its two hops allocates nothing.
+     * written by the thread that read the record (the waiting thread itself, which took over reading, or the
+     * stream's poller thread), so the split of the latency into its two parts allocates nothing.
      */
     static final long[] DECODED_AT = new long[2 * 4096];
     static final java.util.concurrent.atomic.AtomicLong DECODED = new java.util.concurrent.atomic.AtomicLong();
@@ -130,9 +131,9 @@ public final class WaitLatencyBenchmark {
             System.out.printf("  p99 goal <= 1000 µs: %s%n", pct(latencies, 99) <= 1000 ? "met" : "NOT met");
             Arrays.sort(toPoller);
             Arrays.sort(toWaiter);
-            System.out.printf("  hop 1, BPF stamp to decoded on the poller thread (epoll wakeup): p50 %.1f µs, p99 %.1f"
+            System.out.printf("  part 1, BPF stamp to decoded by the reading thread (epoll wakeup): p50 %.1f µs, p99 %.1f"
                     + " µs%n", pct(toPoller, 50), pct(toPoller, 99));
-            System.out.printf("  hop 2, decoded to awaitFirst returned (condition signal): p50 %.1f µs, p99 %.1f µs%n",
+            System.out.printf("  part 2, decoded to awaitFirst returned (same thread when the wait reads): p50 %.1f µs, p99 %.1f µs%n",
                     pct(toWaiter, 50), pct(toWaiter, 99));
             System.out.printf("  while measured: %,d bytes allocated per event (all threads; the benchmark's own"
                     + " share is small), %d GC pause(s) taking %d ms in all%n",

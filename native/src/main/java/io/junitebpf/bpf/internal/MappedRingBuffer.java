@@ -32,7 +32,9 @@ import java.util.function.Consumer;
  * a release store, which tells the kernel the space is free — batched, see {@link #drain}.
  *
  * <p>Waiting uses epoll on the map fd, but only when the ring is empty: as long
- * as there is data, poll costs no system call at all.
+ * as there is data, poll costs no system call at all. Waits happen outside the reader's
+ * lock, so several threads may wait at once; records are handed over under it, one
+ * drain at a time, in ring order.
  */
 public final class MappedRingBuffer implements RingReader {
 
@@ -103,29 +105,55 @@ public final class MappedRingBuffer implements RingReader {
     }
 
     @Override
-    public synchronized int poll(int timeoutMs, Consumer<ByteBuffer> handler) {
-        if (closed) {
-            throw new IllegalStateException("poll ring buffer " + description + ": closed");
-        }
-        int n = drain(handler);
+    public int poll(int timeoutMs, Consumer<ByteBuffer> handler) {
+        int n = drainOpen(handler);
         if (n > 0 || timeoutMs == 0) {
             return n;
         }
         long deadline = System.nanoTime() + Math.max(0, timeoutMs) * 1_000_000L;
         while (true) {
             int wait = timeoutMs < 0 ? -1 : (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
-            if (!epoll.await(wait)) {
-                // producers that submit with BPF_RB_NO_WAKEUP never make the fd ready: look once more
-                return drain(handler);
+            if (!awaitReadable(wait)) {
+                // a timeout or a wakeup; producers that submit with BPF_RB_NO_WAKEUP never make the fd
+                // ready: look once more
+                return drainOpen(handler);
             }
-            n = drain(handler);
+            n = drainOpen(handler);
             if (n > 0 || (timeoutMs >= 0 && System.nanoTime() >= deadline)) {
                 return n;
             }
-            // Readable but nothing handed over: only discarded records, or a record
-            // reserved but not yet committed (the producer commits within microseconds).
+            // Readable but nothing handed over: another thread drained it meanwhile, only discarded
+            // records, or a record reserved but not yet committed (the producer commits within microseconds).
             Thread.onSpinWait();
         }
+    }
+
+    @Override
+    public synchronized void wakeup() {
+        if (closed) {
+            throw closed();
+        }
+        epoll.wakeup();
+    }
+
+    /** Blocks outside this reader's lock, so other threads may drain, wait too, or close meanwhile. */
+    private boolean awaitReadable(int timeoutMs) {
+        try {
+            return epoll.await(timeoutMs);
+        } catch (IllegalStateException closedMeanwhile) {
+            throw closed();
+        }
+    }
+
+    private synchronized int drainOpen(Consumer<ByteBuffer> handler) {
+        if (closed) {
+            throw closed();
+        }
+        return drain(handler);
+    }
+
+    private IllegalStateException closed() {
+        return new IllegalStateException("poll ring buffer " + description + ": closed");
     }
 
     /**

@@ -21,6 +21,16 @@ public interface RingReader extends AutoCloseable {
      */
     int poll(int timeoutMs, Consumer<ByteBuffer> handler);
 
+    /**
+     * Makes a {@link #poll} blocked in another thread return early (or the next poll, if none is
+     * blocked now), having handed over whatever it found.
+     *
+     * @throws UnsupportedOperationException where the reader cannot be woken
+     */
+    default void wakeup() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be woken");
+    }
+
     /** Records handed to a handler since the ring was opened, including one that threw. */
     long consumed();
 

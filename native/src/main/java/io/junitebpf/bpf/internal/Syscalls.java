@@ -27,6 +27,8 @@ public final class Syscalls {
     public static final int EPOLL_CTL_ADD = 1;
     public static final int EPOLLIN = 0x1;
     public static final int EINTR = 4;
+    private static final int EFD_CLOEXEC = 0x80000;
+    private static final int EFD_NONBLOCK = 0x800;
     private static final int SC_PAGESIZE = 30; // _SC_PAGESIZE in glibc and musl
     private static final MemorySegment MAP_FAILED = MemorySegment.ofAddress(-1L);
 
@@ -44,6 +46,12 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle EPOLL_WAIT = errnoHandle("epoll_wait",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EVENTFD = errnoHandle("eventfd",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EVENTFD_WRITE = errnoHandle("eventfd_write",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle EVENTFD_READ = errnoHandle("eventfd_read",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle IF_NAMETOINDEX = errnoHandle("if_nametoindex",
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle IF_INDEXTONAME = errnoHandle("if_indextoname",
@@ -136,17 +144,55 @@ public final class Syscalls {
         }
     }
 
-    /** epoll_ctl(epfd, EPOLL_CTL_ADD, fd, {EPOLLIN}). */
+    /** epoll_ctl(epfd, EPOLL_CTL_ADD, fd, {EPOLLIN, data = fd}): the event names its fd in its first data bytes. */
     public static void epollAdd(int epfd, int fd, String operation) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Errors.callState(arena);
             MemorySegment event = arena.allocate(16, 8);
             event.set(JAVA_INT, 0, EPOLLIN);
+            event.set(JAVA_INT, 4, fd); // epoll_data_t at offset 4 (x86-64, packed) or 8
+            event.set(JAVA_INT, 8, fd);
             int rc = (int) EPOLL_CTL.invokeExact(state, epfd, EPOLL_CTL_ADD, fd, event);
             if (rc < 0) {
                 throw new BpfException(operation, "epoll_ctl(EPOLL_CTL_ADD) of fd " + fd + " failed",
                         Errors.errno(state), List.of());
             }
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
+    }
+
+    /** eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK): a counter that is readable while it is not zero. */
+    public static int eventFd(String operation) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Errors.callState(arena);
+            int fd = (int) EVENTFD.invokeExact(state, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+            if (fd < 0) {
+                throw new BpfException(operation, "eventfd failed", Errors.errno(state), List.of());
+            }
+            return fd;
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
+    }
+
+    /** Adds 1 to an eventfd's counter, which makes it readable (and wakes whoever waits for that). */
+    public static void eventFdSignal(int fd, String operation) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Errors.callState(arena);
+            if ((int) EVENTFD_WRITE.invokeExact(state, fd, 1L) < 0) {
+                throw new BpfException(operation, "eventfd_write failed", Errors.errno(state), List.of());
+            }
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
+    }
+
+    /** Resets a non-blocking eventfd's counter to zero (not readable any more); nothing when it was zero. */
+    public static void eventFdClear(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = (int) EVENTFD_READ.invokeExact(Errors.callState(arena), fd, arena.allocate(JAVA_LONG));
+            assert rc == 0 || rc == -1 : "eventfd_read";
         } catch (Throwable t) {
             throw Errors.rethrow(t);
         }

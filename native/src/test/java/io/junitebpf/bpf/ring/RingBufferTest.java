@@ -217,6 +217,45 @@ class RingBufferTest {
                 .hasMessageContaining("closed");
     }
 
+    /** A MAPPED poll blocked in one thread is woken by another (for a reader taking over), or by close. */
+    @org.junit.jupiter.api.Test
+    void aBlockedMappedPollReturnsEarlyOnWakeupAndFailsOnClose() throws Exception {
+        try (RingBuffer ring = program.bpf.ringBuffer("ring", RingBuffer.Mode.MAPPED)) {
+            CompletableFuture<Integer> blocked = CompletableFuture.supplyAsync(
+                    () -> ring.poll(Duration.ofSeconds(30), b -> { }));
+            sleep(200); // (whether it blocks yet or not: a wakeup also ends the next poll)
+            long start = System.nanoTime();
+            ring.wakeup();
+            assertThat(blocked.get(5, TimeUnit.SECONDS)).isZero();
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+
+            program.emit(Request.fixed(RING, 3, 1)); // records still arrive after a wakeup
+            assertThat(collect(ring, 1)).extracting(Record::seq).containsExactly(3L);
+            assertThat(ring.poll(Duration.ofMillis(100), b -> { })).as("the wakeup was used up").isZero();
+
+            CompletableFuture<Integer> closedUnder = CompletableFuture.supplyAsync(
+                    () -> ring.poll(Duration.ofSeconds(30), b -> { }));
+            sleep(200);
+            start = System.nanoTime();
+            ring.close(); // does not wait for the blocked poll's 30 s
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+            assertThatThrownBy(() -> closedUnder.get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed");
+            assertThatThrownBy(ring::wakeup).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLibbpfCallbackRingCannotBeWokenAndSaysWhichModeCan() {
+        try (RingBuffer ring = program.bpf.ringBuffer("ring", RingBuffer.Mode.LIBBPF_CALLBACK)) {
+            assertThatThrownBy(ring::wakeup).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("LIBBPF_CALLBACK")
+                    .hasMessageContaining("MAPPED");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(RingBuffer.Mode.class)
     void aMapOfAnotherTypeIsRefusedWithAHint(RingBuffer.Mode mode) {

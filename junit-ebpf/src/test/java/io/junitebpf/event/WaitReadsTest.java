@@ -1,0 +1,112 @@
+package io.junitebpf.event;
+
+import io.junitebpf.bpf.BpfObject;
+import io.junitebpf.bpf.LoadedObject;
+import io.junitebpf.bpf.RingBuffer;
+import io.junitebpf.bpf.Usdt;
+import io.junitebpf.btf.Btf;
+import io.junitebpf.target.TargetProcess;
+import io.junitebpf.target.Umark;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Who reads the ring: a waiting thread takes over reading from the stream's poller thread, so the
+ * kernel wakes the wait itself (one wake-up from record to return, scripts/bench-waits); without a
+ * wait the poller reads; a second wait at the same time is served by the first's reading; and a
+ * source that cannot be woken (libbpf's callback ring) keeps waits on the poller.
+ */
+@ResourceLock("bpf/usdt.bpf.o")
+class WaitReadsTest {
+
+    @CStruct("task_info")
+    record TaskInfo(long timestampNs, int tgid, int ppid, int uid, String comm, String parentComm) {
+    }
+
+    /** By BPF timestamp, the thread that decoded each event: the one that read its record from the ring. */
+    private static final java.util.Map<Long, String> READ_BY = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @CStruct("usdt_event")
+    record UsdtEvent(String name, TaskInfo task, long arg1, long arg2, int argCount) {
+        UsdtEvent {
+            READ_BY.put(task.timestampNs(), Thread.currentThread().getName());
+        }
+
+        String readBy() {
+            return READ_BY.get(task.timestampNs());
+        }
+    }
+
+    private static byte[] object() throws IOException {
+        try (InputStream in = WaitReadsTest.class.getClassLoader().getResourceAsStream("bpf/usdt.bpf.o")) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void aWaitingThreadReadsTheRingItselfAndTheEventsBeforeItWereReadByThePoller() throws Exception {
+        byte[] bytes = object();
+        RecordLayout<UsdtEvent> layout = RecordLayout.of(UsdtEvent.class, Btf.parse("bpf/usdt.bpf.o", bytes));
+        try (LoadedObject bpf = BpfObject.open(bytes, "bpf/usdt.bpf.o").load();
+             TargetProcess umark = TargetProcess.launch(Umark.executable(),
+                     List.of("--count", "40", "--interval", "25", "--gate"), TargetProcess.Gate.STDIN_LINE);
+             EventStream<UsdtEvent> stream = EventStream.open(EventSources.of(bpf.ringBuffer("events"),
+                     "usdt events"), layout, 1000)) {
+            bpf.program("func_usdt1").attachUsdt(Usdt.of(umark.executable(), "groupa", "probe1")
+                    .withPid(umark.pid()));
+            umark.release();
+            // nobody waits: the poller reads
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (stream.size() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5); // not a wait: a wait would read itself
+            }
+            UsdtEvent first = stream.snapshot().getFirst();
+            assertThat(first.readBy()).startsWith("junit-ebpf-events-");
+
+            String me = Thread.currentThread().getName();
+            long after = first.task().timestampNs();
+            // a second wait at the same time, in another thread: served by the reading one
+            CompletableFuture<List<UsdtEvent>> other = CompletableFuture.supplyAsync(
+                    () -> stream.awaitCount(20, Duration.ofSeconds(20)));
+            List<UsdtEvent> waitedFor = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long since = after;
+                UsdtEvent e = stream.awaitFirst("after " + since, ev -> ev.task().timestampNs() > since,
+                        Duration.ofSeconds(10));
+                waitedFor.add(e);
+                after = e.task().timestampNs();
+            }
+            assertThat(other.get(20, TimeUnit.SECONDS)).hasSizeGreaterThanOrEqualTo(20);
+            assertThat(waitedFor).as("events a wait blocked for were read by the waiting thread")
+                    .extracting(UsdtEvent::readBy).contains(me);
+            assertThat(stream.snapshot()).extracting(e -> e.task().timestampNs()).isSorted();
+        }
+    }
+
+    @Test
+    void aStreamOverALibbpfCallbackRingWaitsThroughItsPollerAndClosingItEndsTheWait() throws Exception {
+        byte[] bytes = object();
+        RecordLayout<UsdtEvent> layout = RecordLayout.of(UsdtEvent.class, Btf.parse("bpf/usdt.bpf.o", bytes));
+        try (LoadedObject bpf = BpfObject.open(bytes, "bpf/usdt.bpf.o").load()) {
+            RingBuffer ring = bpf.ringBuffer("events", RingBuffer.Mode.LIBBPF_CALLBACK);
+            EventStream<UsdtEvent> stream = EventStream.open(EventSources.of(ring, "usdt events"), layout, 10);
+            CompletableFuture<UsdtEvent> waiting = CompletableFuture.supplyAsync(
+                    () -> stream.awaitFirst("any", e -> true, Duration.ofSeconds(30)));
+            Thread.sleep(200);
+            long start = System.nanoTime();
+            stream.close();
+            assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).hasMessageContaining("closed");
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(10));
+        }
+    }
+}
