@@ -82,6 +82,20 @@ int raw_half(struct half_args *args)
 	return 0;
 }
 
+/* What lookup_port saw of its struct bpf_sk_lookup: family, protocol, local port, local IPv4 address. */
+__u32 lookup_seen[4];
+
+/* sk_lookup: drops connections to local port 7007, passes the rest. */
+SEC("sk_lookup")
+int lookup_port(struct bpf_sk_lookup *ctx)
+{
+	lookup_seen[0] = ctx->family;
+	lookup_seen[1] = ctx->protocol;
+	lookup_seen[2] = ctx->local_port;
+	lookup_seen[3] = ctx->local_ip4;
+	return ctx->local_port == 7007 ? SK_DROP : SK_PASS;
+}
+
 /* A tracepoint program: the kernel cannot test-run this type, so it has no test-run context. */
 SEC("tracepoint/syscalls/sys_enter_getppid")
 int no_context(void *ctx)

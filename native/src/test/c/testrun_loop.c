@@ -12,8 +12,10 @@
  * With "syscall" as a third argument it makes the call as the Java API does
  * where it can: syscall(SYS_bpf, BPF_PROG_TEST_RUN, ...) without libbpf's
  * wrapper, so the benchmark can show what that wrapper costs a C user too.
+ * With "getppid" it makes the cheapest system call there is instead, so the
+ * benchmark can tell what any system call costs from a JVM against from C.
  *
- * usage: testrun_loop OBJECT PROGRAM [syscall]  (then one count per line on stdin)
+ * usage: testrun_loop OBJECT PROGRAM [syscall|getppid]  (then one count per line on stdin)
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -56,14 +58,15 @@ int main(int argc, char **argv)
 	long calls, i;
 	int fd, err;
 
-	int raw;
+	int raw, bare;
 
-	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "syscall"))) {
-		fprintf(stderr, "usage: %s OBJECT PROGRAM [syscall]  (then one count of calls per line on stdin)\n",
+	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "syscall") && strcmp(argv[3], "getppid"))) {
+		fprintf(stderr, "usage: %s OBJECT PROGRAM [syscall|getppid]  (then one count of calls per line on stdin)\n",
 			argv[0]);
 		return 2;
 	}
-	raw = argc == 4;
+	raw = argc == 4 && !strcmp(argv[3], "syscall");
+	bare = argc == 4 && !strcmp(argv[3], "getppid");
 	libbpf_set_print(quiet);
 	obj = bpf_object__open_file(argv[1], NULL);
 	if (!obj || bpf_object__load(obj)) {
@@ -79,7 +82,12 @@ int main(int argc, char **argv)
 	packet(in);
 	while (scanf("%ld", &calls) == 1) {
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-		for (i = 0; i < calls; i++) {
+		for (i = 0; bare && i < calls; i++)
+			if (syscall(__NR_getppid) <= 0) {
+				fprintf(stderr, "getppid failed\n");
+				return 1;
+			}
+		for (i = 0; !bare && i < calls; i++) {
 			unsigned int retval;
 
 			if (raw) {

@@ -119,6 +119,44 @@ class TypedContextTest {
         assertThat(keys.context(r)).isEqualTo(new FlowKeys(parseFirstFragment));
     }
 
+    /**
+     * Members of struct bpf_sk_lookup a test run takes; the rest (the socket/cookie union, the remote
+     * port, the ingress device) go in as zeros, which the kernel requires of the socket and the device.
+     */
+    record SkLookup(int family, int protocol, int remoteIp4, int localIp4, int localPort) {
+    }
+
+    @Test
+    void anSkLookupProgramSeesTheFamilyProtocolAndAddressesOfItsContext(LoadedObject bpf) {
+        TypedContext<SkLookup> lookup = TypedContext.of(bpf, "lookup_port", SkLookup.class);
+        assertThat(lookup.cType()).isEqualTo("struct bpf_sk_lookup");
+        int afInet = 2;
+        int tcp = 6;
+        int local = 0x0200000a; // 10.0.0.2 as the kernel keeps it (network byte order)
+        SkLookup toDropped = new SkLookup(afInet, tcp, 0x0100000a, local, 7007);
+
+        TestRunResult dropped = bpf.program("lookup_port").testRun(lookup.of(toDropped));
+        assertThat(dropped.returnValue()).as("SK_DROP").isZero();
+        assertThat(lookup.context(dropped)).isEqualTo(toDropped);
+        ByteBuffer b = ByteBuffer.wrap(bpf.global("lookup_seen").bytes()).order(ByteOrder.nativeOrder());
+        assertThat(new int[] {b.getInt(0), b.getInt(4), b.getInt(8), b.getInt(12)})
+                .as("family, protocol, local port, local address").containsExactly(afInet, tcp, 7007, local);
+
+        TestRunResult passed = bpf.program("lookup_port").testRun(lookup.of(new SkLookup(afInet, tcp,
+                0x0100000a, local, 8080)));
+        assertThat(passed.returnValue()).as("SK_PASS").isEqualTo(1);
+    }
+
+    @Test
+    void anSkLookupContextTheKernelRefusesSaysWhy(LoadedObject bpf) {
+        TypedContext<SkLookup> lookup = TypedContext.of(bpf, "lookup_port", SkLookup.class);
+        // a local port above 65535: the kernel answers ERANGE
+        assertThatThrownBy(() -> bpf.program("lookup_port").testRun(lookup.of(new SkLookup(2, 6, 0, 0, 70_000))))
+                .isInstanceOf(io.junitebpf.bpf.BpfException.class)
+                .hasMessageContaining("lookup_port")
+                .hasMessageContaining("ERANGE");
+    }
+
     record SysEnterArgs(long regs, long id) {
     }
 

@@ -85,6 +85,7 @@ public final class TestRunBenchmark {
             }
         }
         perPacket(object);
+        double[] syscallFloor = syscallFloor(cLoop, object, calls, rounds);
         double cMedian = median(c);
         double javaMedian = median(java);
         System.out.printf("median C    %,12.0f calls/CPU-s (%.0f ns a call)%n", cMedian, 1e9 / cMedian);
@@ -94,6 +95,11 @@ public final class TestRunBenchmark {
         System.out.printf("median C by syscall(SYS_bpf), without libbpf's wrapper, as the Java API calls it %,12.0f"
                 + " calls/CPU-s (%.0f ns a call): Java API / it %.3f%n", median(cRaw), 1e9 / median(cRaw),
                 javaMedian / median(cRaw));
+        System.out.printf("the cheapest system call, getppid: C %.0f ns, Java (critical downcall) %.0f ns: a JVM"
+                + " pays %.0f ns more for any system call here; of the API's %.0f ns over C by syscall(SYS_bpf),"
+                + " the rest, %.0f ns, is the API's and the test run's%n", syscallFloor[0], syscallFloor[1],
+                syscallFloor[1] - syscallFloor[0], 1e9 / javaMedian - 1e9 / median(cRaw),
+                1e9 / javaMedian - 1e9 / median(cRaw) - (syscallFloor[1] - syscallFloor[0]));
         System.out.printf("Java / C throughput ratio: %.3f of the medians, %.3f median of the rounds' ratios"
                 + " (goal >= 0.95)%n", javaMedian / cMedian, median(ratios));
     }
@@ -107,6 +113,50 @@ public final class TestRunBenchmark {
             }
         }
         return calls * 1e9 / (THREADS.getCurrentThreadCpuTime() - t0);
+    }
+
+    /**
+     * What one system call costs in this JVM against in C, with nothing else around it: getppid, the
+     * cheapest, in alternating batches, as ns per call (medians): {C, Java}. On a VM whose kernel isolates
+     * page tables (PTI) without PCID, every system call empties the TLB, and a JVM's loop touches more pages
+     * than a C loop's to refill it.
+     */
+    private static double[] syscallFloor(Path cLoop, Path object, int calls, int rounds) throws Exception {
+        long getppid = switch (io.junitebpf.bpf.internal.Syscalls.ARCH) {
+            case "amd64", "x86_64" -> 110;
+            case "aarch64", "riscv64" -> 173;
+            default -> -1;
+        };
+        if (getppid < 0) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        var linker = java.lang.foreign.Linker.nativeLinker();
+        java.lang.invoke.MethodHandle syscall = linker.downcallHandle(linker.defaultLookup().find("syscall")
+                .orElseThrow(), java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_LONG,
+                java.lang.foreign.ValueLayout.JAVA_LONG), java.lang.foreign.Linker.Option.critical(false));
+        List<Double> cNanos = new ArrayList<>();
+        List<Double> javaNanos = new ArrayList<>();
+        try (CLoop cSide = new CLoop(cLoop, object, "getppid")) {
+            for (int round = -3; round < rounds; round++) {
+                double cRate = cSide.measure(calls);
+                long t0 = THREADS.getCurrentThreadCpuTime();
+                for (int i = 0; i < calls; i++) {
+                    try {
+                        if ((long) syscall.invokeExact(getppid) <= 0) {
+                            throw new IllegalStateException("getppid failed");
+                        }
+                    } catch (Throwable t) {
+                        throw new IllegalStateException(t);
+                    }
+                }
+                double javaNs = (double) (THREADS.getCurrentThreadCpuTime() - t0) / calls;
+                if (round >= 0) {
+                    cNanos.add(1e9 / cRate);
+                    javaNanos.add(javaNs);
+                }
+            }
+        }
+        return new double[] {median(cNanos), median(javaNanos)};
     }
 
     /**
@@ -214,9 +264,14 @@ public final class TestRunBenchmark {
         private final java.io.Writer requests;
 
         CLoop(Path binary, Path object, boolean bySyscall) throws IOException {
+            this(binary, object, bySyscall ? "syscall" : null);
+        }
+
+        /** {@code mode}: null (libbpf's function), "syscall" or "getppid" (see testrun_loop.c). */
+        CLoop(Path binary, Path object, String mode) throws IOException {
             List<String> command = new ArrayList<>(List.of(binary.toString(), object.toString(), "xdp_firewall"));
-            if (bySyscall) {
-                command.add("syscall");
+            if (mode != null) {
+                command.add(mode);
             }
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             answers = process.inputReader(StandardCharsets.UTF_8);
