@@ -14,6 +14,8 @@ module io.junitebpf.junit {
     requires transitive io.junitebpf.bpf;
     requires transitive org.junit.jupiter.api;
     requires transitive org.assertj.core;
+    // @PcapSource only: a test that uses it has junit-jupiter-params anyway
+    requires static org.junit.jupiter.params;
 
     exports io.junitebpf.junit;
     exports io.junitebpf.junit.spi;

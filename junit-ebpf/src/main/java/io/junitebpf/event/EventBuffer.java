@@ -38,8 +38,9 @@ final class EventBuffer<T> implements AutoCloseable {
     }
 
     /**
-     * How long the poller blocks in epoll before it looks at {@link #closed}: an event
-     * wakes it at once; this only bounds how long close and an end's drain take.
+     * How long the reader blocks in epoll before it looks again: an event wakes it at once, and
+     * so do a producer's end and close where the source can be woken; this bounds how long they
+     * take where it cannot.
      */
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
     /** Bounds of the array a wait copies new events into, per wake. */

@@ -8,6 +8,7 @@ import io.junitebpf.bpf.TestRun;
 import io.junitebpf.bpf.XdpAction;
 import io.junitebpf.junit.Bpf;
 import io.junitebpf.junit.EbpfTest;
+import io.junitebpf.junit.PcapSource;
 import io.junitebpf.map.TypedGlobal;
 import io.junitebpf.map.TypedMap;
 import io.junitebpf.packet.PacketBuilder;
@@ -51,6 +52,16 @@ class FirewallTestRunTest {
     void eachPacketGetsItsVerdict(PacketBuilder packet, XdpAction verdict, @Bpf("xdp_firewall") Program xdp) {
         byte[] frame = packet.build();
         assertThat(xdp.testRun(TestRun.data(frame))).hasVerdict(verdict).hasOutputData(frame);
+    }
+
+    /** A capture kept with the tests (src/test/resources/pcap/mixed.pcap): one invocation per packet. */
+    @ParameterizedTest
+    @PcapSource("pcap/mixed.pcap")
+    void ofACapturedMixOnlyUdpToTheBlockedPortIsDropped(byte[] frame, @Bpf("xdp_firewall") Program xdp) {
+        boolean udp = frame[14 + 9] == PacketBuilder.IPPROTO_UDP;           // IPv4 with a 20-byte header
+        int destinationPort = ((frame[14 + 20 + 2] & 0xff) << 8) | (frame[14 + 20 + 3] & 0xff);
+        assertThat(xdp.testRun(TestRun.data(frame)))
+                .hasVerdict(udp && destinationPort == 53 ? XdpAction.XDP_DROP : XdpAction.XDP_PASS);
     }
 
     @Test
