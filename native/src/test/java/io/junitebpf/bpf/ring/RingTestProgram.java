@@ -65,6 +65,44 @@ final class RingTestProgram implements AutoCloseable {
         }
     }
 
+    private static final MethodHandle SCHED_GETCPU = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("sched_getcpu").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle SCHED_GETAFFINITY = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("sched_getaffinity").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SCHED_SETAFFINITY = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("sched_setaffinity").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    /** sizeof(cpu_set_t) in glibc: 1024 CPUs. */
+    private static final long CPU_SET_SIZE = 128;
+
+    /**
+     * Runs {@code work} with the calling thread held on the CPU it is on, then lets it move again: for a test
+     * whose emits must all land in one CPU's perf buffer (the kernel writes into the buffer of the CPU the
+     * program runs on, which is the emitting thread's).
+     */
+    static void onOneCpu(Runnable work) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment saved = arena.allocate(CPU_SET_SIZE, 8);
+            MemorySegment one = arena.allocate(CPU_SET_SIZE, 8);
+            assertThat((int) SCHED_GETAFFINITY.invokeExact(0, CPU_SET_SIZE, saved)).isZero();
+            int cpu = (int) SCHED_GETCPU.invokeExact();
+            one.set(java.lang.foreign.ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
+            assertThat((int) SCHED_SETAFFINITY.invokeExact(0, CPU_SET_SIZE, one)).as("pin to CPU %d", cpu).isZero();
+            try {
+                work.run();
+            } finally {
+                int rc = (int) SCHED_SETAFFINITY.invokeExact(0, CPU_SET_SIZE, saved);
+                assertThat(rc).as("restore the thread's CPUs").isZero();
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
     /** Makes the program emit the records of {@code request}; they are in the buffer when this returns. */
     void emit(Request request) {
         try (Arena arena = Arena.ofConfined()) {
