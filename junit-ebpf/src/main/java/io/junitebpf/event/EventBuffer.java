@@ -14,8 +14,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The shared state behind an {@link EventStream} and its views: a bounded log of
- * decoded events fed by one poller thread, each with a sequence number, and what
- * ends the waits on it.
+ * decoded events fed by one reader at a time (see below), each with a sequence
+ * number, and what ends the waits on it.
  *
  * <p>One thread at a time reads the source: the poller thread, or a waiting thread
  * that took it over ({@link #becomeReader}), so the kernel wakes the wait itself when
