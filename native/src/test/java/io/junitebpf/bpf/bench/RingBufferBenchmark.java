@@ -1,13 +1,17 @@
 package io.junitebpf.bpf.bench;
 
+import io.junitebpf.bpf.BpfMap;
 import io.junitebpf.bpf.BpfObject;
 import io.junitebpf.bpf.LoadedObject;
+import io.junitebpf.bpf.MapFds;
 import io.junitebpf.bpf.RingBuffer;
+import io.junitebpf.bpf.internal.Syscalls;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -19,6 +23,7 @@ import java.util.Map;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * Ring buffer consumer benchmark: {@link RingBuffer.Mode#MAPPED} against
@@ -32,6 +37,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * the bytes the draining thread allocated, and its CPU time: on a loaded machine records
  * per CPU-second leave out the time the thread waited for a core. The handler reads one field per
  * record, as a decoder would. Needs root, kernel 5.17+ (bpf_loop), tracefs.
+ *
+ * <p>A third reader, {@code JAVA_LOOP}, is the Java twin of the C consumer's plain loop: its own mapping
+ * of the same ring, the same acquire/release protocol, one field read per record, no API (no handler,
+ * no buffer per record). It separates what the JVM makes of the protocol (JAVA_LOOP against C_LOOP)
+ * from what the API adds (MAPPED against JAVA_LOOP).
  */
 public final class RingBufferBenchmark {
 
@@ -42,6 +52,10 @@ public final class RingBufferBenchmark {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private static final int BUSY_BIT = 1 << 31;
+    private static final int DISCARD_BIT = 1 << 30;
+    private static final VarHandle LONG = JAVA_LONG.varHandle();
 
     private long sum;
 
@@ -58,6 +72,7 @@ public final class RingBufferBenchmark {
         int warmups = 5;
         RingBufferBenchmark bench = new RingBufferBenchmark();
         Map<RingBuffer.Mode, List<Result>> results = new EnumMap<>(RingBuffer.Mode.class);
+        List<Result> loopResults = new ArrayList<>();
         try (LoadedObject bpf = BpfObject.openResource("bpf-test/ringbench.bpf.o").load();
              RingBuffer mappedRing = bpf.ringBuffer("bench_ring", RingBuffer.Mode.MAPPED);
              RingBuffer callbackRing = bpf.ringBuffer("bench_ring", RingBuffer.Mode.LIBBPF_CALLBACK)) {
@@ -65,6 +80,7 @@ public final class RingBufferBenchmark {
             // time the page faults of its first pass over 40 MB, not the reader
             Map<RingBuffer.Mode, RingBuffer> rings = Map.of(RingBuffer.Mode.MAPPED, mappedRing,
                     RingBuffer.Mode.LIBBPF_CALLBACK, callbackRing);
+            JavaLoop loop = new JavaLoop(bpf.map("bench_ring"));
             bpf.program("ringbench").attach();
             System.out.printf("ring buffer drain: %,d records of 32 bytes per run, %d runs after %d warm-ups%n",
                     records, runs, warmups);
@@ -77,10 +93,13 @@ public final class RingBufferBenchmark {
                     Result r = bench.measure(rings.get(mode), mode, records);
                     if (run >= 0) {
                         results.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
-                        System.out.printf("run %d %-15s %,14.0f records/s %,14.0f records/CPU-s %8.2f MB allocated"
-                                + " per million records%n", run, mode, r.recordsPerSecond(), r.recordsPerCpuSecond(),
-                                r.mbPerMillion());
+                        print(run, mode.name(), r);
                     }
+                }
+                Result r = bench.measure(loop, records);
+                if (run >= 0) {
+                    loopResults.add(r);
+                    print(run, "JAVA_LOOP", r);
                 }
             }
         }
@@ -92,11 +111,37 @@ public final class RingBufferBenchmark {
                 callback.recordsPerSecond(), callback.mbPerMillion());
         System.out.printf("cpu-median MAPPED          %,14.0f records/CPU-s%n", mapped.recordsPerCpuSecond());
         System.out.printf("cpu-median LIBBPF_CALLBACK %,14.0f records/CPU-s%n", callback.recordsPerCpuSecond());
+        Result loop = median(loopResults);
+        System.out.printf("median JAVA_LOOP       %,14.0f records/s %8.2f MB/M records%n",
+                loop.recordsPerSecond(), loop.mbPerMillion());
+        System.out.printf("cpu-median JAVA_LOOP       %,14.0f records/CPU-s%n", loop.recordsPerCpuSecond());
         System.out.printf("MAPPED / LIBBPF_CALLBACK throughput ratio: %.2fx%n",
                 mapped.recordsPerSecond() / callback.recordsPerSecond());
     }
 
+    private static void print(int run, String reader, Result r) {
+        System.out.printf("run %d %-15s %,14.0f records/s %,14.0f records/CPU-s %8.2f MB allocated"
+                + " per million records%n", run, reader, r.recordsPerSecond(), r.recordsPerCpuSecond(),
+                r.mbPerMillion());
+    }
+
+    /** Times {@link JavaLoop#drain} as {@link #measure(RingBuffer, RingBuffer.Mode, int)} times a poll. */
+    private Result measure(JavaLoop loop, int records) throws Throwable {
+        return measure(records, "JAVA_LOOP", () -> loop.drain(this));
+    }
+
     private Result measure(RingBuffer ring, RingBuffer.Mode mode, int records) throws Throwable {
+        java.util.function.Consumer<ByteBuffer> handler =
+                mode == RingBuffer.Mode.MAPPED ? mappedHandler : callbackHandler;
+        return measure(records, mode.name(), () -> ring.poll(Duration.ZERO, handler));
+    }
+
+    /** One drain of whatever is in the ring: the number of records handed over. */
+    private interface Drain {
+        int drain();
+    }
+
+    private Result measure(int records, String reader, Drain drain) throws Throwable {
         long nanos = 0;
         long cpuNanos = 0;
         long allocated = 0;
@@ -111,9 +156,9 @@ public final class RingBufferBenchmark {
                 long t0 = System.nanoTime();
                 int got = 0;
                 while (got < chunk) {
-                    int n = ring.poll(Duration.ZERO, mode == RingBuffer.Mode.MAPPED ? mappedHandler : callbackHandler);
+                    int n = drain.drain();
                     if (n == 0) {
-                        throw new IllegalStateException(mode + ": ring ran dry after " + got + " of " + chunk
+                        throw new IllegalStateException(reader + ": ring ran dry after " + got + " of " + chunk
                                 + " records (the BPF side could not reserve: is the ring too small?)");
                     }
                     got += n;
@@ -122,7 +167,7 @@ public final class RingBufferBenchmark {
                 cpuNanos += THREADS.getCurrentThreadCpuTime() - cpu0;
                 allocated += THREADS.getCurrentThreadAllocatedBytes() - bytes0;
                 if (sum != expectedSum) {
-                    throw new IllegalStateException(mode + ": record contents wrong (sum " + sum + " != "
+                    throw new IllegalStateException(reader + ": record contents wrong (sum " + sum + " != "
                             + expectedSum + ")");
                 }
                 done += chunk;
@@ -145,6 +190,64 @@ public final class RingBufferBenchmark {
 
     private void handleCallback(ByteBuffer record) {
         sum += record.getLong(8);
+    }
+
+    /**
+     * The C consumer's drain_loop in Java: the ring mapped anew (consumer page read-write, producer page and
+     * the data area twice read-only), positions and headers read with acquire semantics, the consumer
+     * position published with a release store after each record, one field read per record into the sum.
+     * Unmapped when the process exits.
+     */
+    private static final class JavaLoop {
+        private final MemorySegment consumer;
+        private final MemorySegment producer;
+        private final MemorySegment data;
+        private final long mask;
+
+        JavaLoop(BpfMap ring) {
+            long page = Syscalls.pageSize();
+            long size = Integer.toUnsignedLong(ring.maxEntries());
+            int fd = MapFds.fd(ring);
+            consumer = MemorySegment.ofAddress(Syscalls.mmap(page, Syscalls.PROT_READ | Syscalls.PROT_WRITE, fd, 0,
+                    "map the consumer page")).reinterpret(page);
+            MemorySegment rest = MemorySegment.ofAddress(Syscalls.mmap(page + 2 * size, Syscalls.PROT_READ, fd, page,
+                    "map the producer page and data")).reinterpret(page + 2 * size);
+            producer = rest.asSlice(0, page);
+            data = rest.asSlice(page);
+            mask = size - 1;
+        }
+
+        int drain(RingBufferBenchmark bench) {
+            long cons = (long) LONG.getAcquire(consumer, 0L);
+            long sum = 0;
+            int count = 0;
+            boolean progress;
+            try {
+                do {
+                    progress = false;
+                    long prod = (long) LONG.getAcquire(producer, 0L);
+                    while (cons < prod) {
+                        long at = cons & mask;
+                        int header = data.get(JAVA_INT, at);
+                        VarHandle.acquireFence();
+                        if ((header & BUSY_BIT) != 0) {
+                            return count;
+                        }
+                        progress = true;
+                        int length = header & ~(BUSY_BIT | DISCARD_BIT);
+                        cons += (8 + length + 7) & ~7L;
+                        if ((header & DISCARD_BIT) == 0) {
+                            sum += data.get(JAVA_LONG_UNALIGNED, at + 8 + 8);
+                            count++;
+                        }
+                        LONG.setRelease(consumer, 0L, cons);
+                    }
+                } while (progress);
+                return count;
+            } finally {
+                bench.sum += sum;
+            }
+        }
     }
 
     private static void fill(int count) throws Throwable {
