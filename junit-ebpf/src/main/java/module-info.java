@@ -14,8 +14,9 @@ module io.junitebpf.junit {
     requires transitive io.junitebpf.bpf;
     requires transitive org.junit.jupiter.api;
     requires transitive org.assertj.core;
-    // @PcapSource only: a test that uses it has junit-jupiter-params anyway
-    requires static org.junit.jupiter.params;
+    // @PcapSource only: a test that uses it has junit-jupiter-params anyway; transitive, as @PcapSource's
+    // meta-annotation @ArgumentsSource is part of what a client compiles against
+    requires static transitive org.junit.jupiter.params;
 
     exports io.junitebpf.junit;
     exports io.junitebpf.junit.spi;

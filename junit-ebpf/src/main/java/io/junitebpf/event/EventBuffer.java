@@ -271,7 +271,7 @@ final class EventBuffer<T> implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        return new Object[(int) Math.clamp(available, MIN_CHUNK, MAX_CHUNK)];
+        return new Object[Math.clamp(available, MIN_CHUNK, MAX_CHUNK)];
     }
 
     /** The sequence number of the oldest event kept: where a new wait starts. */
