@@ -28,6 +28,8 @@ import java.util.List;
  *
  * <p>{@code -Dbench.baseline=PATH} runs the C wake-up baseline (scripts/lib/wakeup-baseline.c)
  * during the measurement, so the machine's scheduling noise can be told from the library's;
+ * {@code -Dbench.ringBaseline=PATH} runs scripts/lib/ring-wakeup-baseline.c at the same time: a C
+ * consumer of the same object, program and probe on a umark of its own, the like-for-like figure;
  * {@code -Dbench.threads=true} prints which threads allocated how much per event.
  */
 public final class WaitLatencyBenchmark {
@@ -97,6 +99,7 @@ public final class WaitLatencyBenchmark {
             long[] gc0 = null;
             java.util.Map<String, Long> threadsAllocated0 = java.util.Map.of();
             Process baseline = null;
+            Process ringBaseline = null;
             for (int i = -(int) warmup; i < events; i++) {
                 long after = last;
                 UsdtEvent e = stream.awaitFirst("after " + after, ev -> ev.task().timestampNs() > after,
@@ -105,6 +108,7 @@ public final class WaitLatencyBenchmark {
                 last = e.task().timestampNs();
                 if (i == -1) {
                     baseline = startBaseline(events, interval);
+                    ringBaseline = startRingBaseline(bytes, umark.executable(), events, interval);
                     threadsAllocated0 = allocatedByThread();
                     allocated0 = THREADS.getTotalThreadAllocatedBytes();
                     gc0 = gcCountAndMillis();
@@ -145,6 +149,12 @@ public final class WaitLatencyBenchmark {
                 System.out.print(new String(baseline.getInputStream().readAllBytes()));
                 baseline.waitFor();
             }
+            if (ringBaseline != null) {
+                System.out.print("at the same time, " + new String(ringBaseline.getInputStream().readAllBytes()));
+                if (ringBaseline.waitFor() != 0) {
+                    throw new IllegalStateException("the C ring baseline failed (its output above)");
+                }
+            }
         }
         // idle: a stream whose producer never fires; one wait runs out its time
         try (LoadedObject bpf = BpfObject.open(bytes, "bpf/usdt.bpf.o").load();
@@ -179,6 +189,23 @@ public final class WaitLatencyBenchmark {
         }
         return new ProcessBuilder(path, Integer.toString(events), Integer.toString(interval))
                 .redirectErrorStream(true).start();
+    }
+
+    /**
+     * Starts the C ring consumer baseline ({@code -Dbench.ringBaseline=PATH}) on the same object (written to a
+     * temporary file) and its own umark, so that it runs during the measurement.
+     */
+    private static Process startRingBaseline(byte[] object, java.nio.file.Path umark, int events, int interval)
+            throws java.io.IOException {
+        String path = System.getProperty("bench.ringBaseline");
+        if (path == null) {
+            return null;
+        }
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("usdt", ".bpf.o");
+        java.nio.file.Files.write(file, object);
+        file.toFile().deleteOnExit();
+        return new ProcessBuilder(path, file.toString(), umark.toString(), Integer.toString(events),
+                Integer.toString(interval)).redirectErrorStream(true).start();
     }
 
     private static java.util.Map<String, Long> allocatedByThread() {
