@@ -22,7 +22,15 @@ import java.util.function.BooleanSupplier;
  * a record arrives. Other waits block on a condition signalled when a poll handed
  * over records, when a producer ended and its records were read, and when reading
  * failed or the stream closed. Each wait asks only for the events after the last
- * sequence number it saw. Nothing polls on a timer: the reader blocks in epoll on the ring.
+ * sequence number it saw. Nothing polls the source on a timer: the reader blocks in epoll on the ring.
+ *
+ * <p>A wait that stops reading does not wake the poller: while a wait reads, the poller looks
+ * every {@link #POLL_TIMEOUT} whether it still does, and takes reading back by itself. Waking it
+ * cost every wait a futex wake-up on its way out, and on this project's 2-core VMs the woken
+ * poller often ran first: 35 µs of a wait's p50 went there (scripts/bench-waits: part 2, from
+ * decoded to returned, p50 42-46 µs before, 9-12 after). Meanwhile records stay in the kernel's
+ * ring, and the next wait reads them itself; only a stream nobody waits on any more is read up
+ * to {@link #POLL_TIMEOUT} later (size a ring for that many records of a fast producer).
  */
 final class EventBuffer<T> implements AutoCloseable {
 
@@ -117,8 +125,9 @@ final class EventBuffer<T> implements AutoCloseable {
         while (!closed.get()) {
             lock.lock();
             try {
+                // timed: a wait that stops reading does not signal (see the class comment)
                 while (waiterReads && !closed.get()) {
-                    pollerMayRead.await();
+                    pollerMayRead.awaitNanos(POLL_TIMEOUT.toNanos());
                 }
             } catch (InterruptedException e) {
                 return;
@@ -360,9 +369,15 @@ final class EventBuffer<T> implements AutoCloseable {
         return false;
     }
 
+    /** Gives reading back without waking the poller, which looks again within {@link #POLL_TIMEOUT}. */
     private void stopReading() {
         pollLock.unlock();
-        giveBackReading();
+        lock.lock();
+        try {
+            waiterReads = false;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void giveBackReading() {
