@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Who reads the ring: a waiting thread takes over reading from the stream's poller thread, so the
  * kernel wakes the wait itself (one wake-up from record to return, scripts/bench-waits); without a
- * wait the poller reads; a second wait at the same time is served by the first's reading; and a
+ * wait the poller reads, and takes reading back by itself once the waits are over; a second wait at the
+ * same time is served by the first's reading; and a
  * source that cannot be woken (libbpf's callback ring) keeps waits on the poller.
  */
 @ResourceLock("bpf/usdt.bpf.o")
@@ -87,6 +88,18 @@ class WaitReadsTest {
             }
             assertThat(waitedFor).as("events a wait blocked for were read by the waiting thread")
                     .extracting(UsdtEvent::readBy).contains(me);
+
+            // the waits are over and nobody woke the poller: it takes reading back by itself (within its 50 ms
+            // look), so the next event is read by it, not left in the ring until some later wait
+            long lastWaited = after;
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (stream.snapshot().getLast().task().timestampNs() == lastWaited && System.nanoTime() < deadline) {
+                Thread.sleep(5); // not a wait: a wait would read itself
+            }
+            assertThat(stream.snapshot().getLast().task().timestampNs()).as("an event after the last wait")
+                    .isGreaterThan(lastWaited);
+            assertThat(stream.snapshot().getLast().readBy()).as("read with no wait: by the poller")
+                    .startsWith("junit-ebpf-events-");
 
             // two waits at the same time: one reads, the other is served by its reading
             CompletableFuture<List<UsdtEvent>> other = CompletableFuture.supplyAsync(
