@@ -28,7 +28,7 @@ import java.util.function.BooleanSupplier;
  * every {@link #POLL_TIMEOUT} whether it still does, and takes reading back by itself. Waking it
  * cost every wait a futex wake-up on its way out, and on this project's 2-core VMs the woken
  * poller often ran first: 35 µs of a wait's p50 went there (scripts/bench-waits: part 2, from
- * decoded to returned, p50 42-46 µs before, 9-12 after). Meanwhile records stay in the kernel's
+ * decoded to returned, p50 42-46 µs before, 9-17 after). Meanwhile records stay in the kernel's
  * ring, and the next wait reads them itself; only a stream nobody waits on any more is read up
  * to {@link #POLL_TIMEOUT} later (size a ring for that many records of a fast producer).
  */
