@@ -32,6 +32,7 @@
 static uint64_t *latencies;
 static long wanted;
 static long seen;
+static pid_t umark_pid; /* killed by fail() once started */
 
 static uint64_t now_ns(void)
 {
@@ -72,6 +73,8 @@ static double pct(int p)
 static void fail(const char *what)
 {
 	fprintf(stderr, "ring-wakeup-baseline: %s: %s\n", what, strerror(errno));
+	if (umark_pid > 0)
+		kill(umark_pid, SIGKILL);
 	exit(1);
 }
 
@@ -113,6 +116,7 @@ int main(int argc, char **argv)
 	pid_t pid = fork();
 	if (pid < 0)
 		fail("fork");
+	umark_pid = pid;
 	if (pid == 0) {
 		dup2(gate[0], STDIN_FILENO);
 		close(gate[1]);
@@ -125,23 +129,19 @@ int main(int argc, char **argv)
 
 	struct bpf_link *link = bpf_program__attach_usdt(prog, pid, umark, "groupa", "probe1", NULL);
 	if (!link) {
-		kill(pid, SIGKILL);
 		fail("attach func_usdt1 to groupa:probe1");
 	}
 	struct ring_buffer *rb = ring_buffer__new(map_fd, on_event, NULL, NULL);
 	if (!rb) {
-		kill(pid, SIGKILL);
 		fail("ring_buffer__new");
 	}
 	if (write(gate[1], "\n", 1) != 1) {
-		kill(pid, SIGKILL);
 		fail("release umark");
 	}
 	while (seen < wanted + WARMUP) {
 		int n = ring_buffer__poll(rb, 10000);
 		if (n < 0 && n != -EINTR) {
 			errno = -n;
-			kill(pid, SIGKILL);
 			fail("ring_buffer__poll");
 		}
 		if (n == 0) {
