@@ -19,7 +19,7 @@ final class TestRuns {
     }
 
     /** What a run needs of its program, read once: neither changes while the object is loaded. */
-    record Target(int fd, ProgramType type) {
+    record Target(int fd, ProgramType type, TestRunCall.Buffer buffer) {
     }
 
     static Target target(ObjectHandle handle, String name) {
@@ -30,7 +30,7 @@ final class TestRuns {
                 throw new BpfException("test-run program '" + name + "'", "not loaded (its autoload was off)", 0,
                         List.of());
             }
-            return new Target(fd, ProgramType.of(handle.api().programType(program)));
+            return new Target(fd, ProgramType.of(handle.api().programType(program)), new TestRunCall.Buffer());
         });
     }
 
@@ -49,7 +49,7 @@ final class TestRuns {
             boolean contextOnly = type == ProgramType.RAW_TRACEPOINT || type == ProgramType.SYSCALL;
             try {
                 // the result's data may be the run's own input array: TestRunResult.data() hands out copies only
-                return TestRunCall.run(handle.api(), fd, run.dataArray(), run.contextArray(),
+                return TestRunCall.run(handle.api(), target.buffer(), fd, run.dataArray(), run.contextArray(),
                         run.dataArray() == null ? 0 : run.dataSizeOut(), contextOnly ? 0 : run.contextSizeOut(),
                         run.repeat() == 1 ? 0 : run.repeat(), run.flagBits(), run.cpu(),
                         takesPackets(type) && run.repeat() <= TestRunCall.BRIEF_REPEAT

@@ -16,7 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
- * One {@code BPF_PROG_TEST_RUN} with its buffers in one reused per-thread buffer.
+ * One {@code BPF_PROG_TEST_RUN} with its buffers in one reused {@link Buffer}, its caller's.
  * A run the kernel cut short because a signal arrived ({@code EINTR}: profilers
  * and the JVM itself signal threads) is run again.
  *
@@ -44,7 +44,6 @@ public final class TestRunCall {
     private static final Call NORMAL = Call.of(false);
     private static final Call CRITICAL = Call.of(true);
     private static final AtomicLong INTERRUPTIONS = new AtomicLong();
-    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
     private static final byte[] NONE = new byte[0];
     private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
             long[].class, java.nio.ByteOrder.nativeOrder());
@@ -129,7 +128,7 @@ public final class TestRunCall {
     /** The errno of a test run of no program (fd -1): EBADF where the kernel has the command. */
     public static int probe(LibbpfApi api) {
         try {
-            run(api, -1, null, null, 0, 0, 1, 0, 0, false, false);
+            run(api, new Buffer(), -1, null, null, 0, 0, 1, 0, 0, false, false);
             return 0;
         } catch (Failure e) {
             return e.outcome().errno();
@@ -142,7 +141,8 @@ public final class TestRunCall {
     }
 
     /**
-     * One test run of the program {@code fd}. {@code data} and {@code context} may be null;
+     * One test run of the program {@code fd} in {@code buffer}, which no other thread uses meanwhile.
+     * {@code data} and {@code context} may be null;
      * output buffers of {@code dataOut}/{@code contextOut} bytes are passed when non-zero. {@code brief}:
      * the run takes microseconds and cannot sleep (a packet program, repeat at most {@link #BRIEF_REPEAT}),
      * so it may hold off safepoints for its duration. {@code contextFromInput}: the result's context is the
@@ -150,7 +150,7 @@ public final class TestRunCall {
      *
      * @throws Failure when the kernel refused the run (after retries on EINTR)
      */
-    public static TestRunResult run(LibbpfApi api, int fd, byte[] data, byte[] context, int dataOut,
+    public static TestRunResult run(LibbpfApi api, Buffer buffer, int fd, byte[] data, byte[] context, int dataOut,
                                     int contextOut, int repeat, int flags, int cpu, boolean brief,
                                     boolean contextFromInput) {
         Fields f = FIELDS;
@@ -160,7 +160,7 @@ public final class TestRunCall {
         long dataOutAt = align(dataInAt + dataIn);
         long ctxInAt = align(dataOutAt + dataOut);
         long ctxOutAt = align(ctxInAt + ctxIn);
-        Scratch scratch = scratch(ctxOutAt + contextOut);
+        Scratch scratch = buffer.scratch(ctxOutAt + contextOut);
         MemorySegment block = scratch.block();
         MemorySegment function = SYS_BPF > 0 ? MemorySegment.NULL : api.testRunAddress();
         Call call = brief ? CRITICAL : NORMAL;
@@ -249,23 +249,31 @@ public final class TestRunCall {
         };
     }
 
-    /** A thread's buffer for options, errno, input and output, and its errno slot as a segment of its own. */
+    /** The options, errno, input and output block, and its errno slot as a segment of its own. */
     private record Scratch(MemorySegment block, MemorySegment errno) {
     }
 
     /**
-     * The thread's buffer, grown when a run needs more. Reused because a fresh zeroed allocation per run
-     * costs more than a short run itself (and each object a run allocates is heap the JVM must give it);
-     * the kernel writes only what it reports in the size fields, and only that much is read back.
+     * The memory runs use, reused from run to run by one caller at a time (the program's object lock keeps
+     * it to one): a fresh zeroed allocation per run costs more than a short run itself, and the kernel
+     * writes only what it reports in the size fields, and only that much is read back. Held by the
+     * program rather than by the thread: a run then touches the program's objects and its own buffer,
+     * not the thread's map of thread-locals too, and on a VM where each system call empties the TLB
+     * each page a run touches costs a page walk (scripts/bench-testrun).
      */
-    private static Scratch scratch(long size) {
-        Scratch scratch = SCRATCH.get();
-        if (scratch == null || scratch.block().byteSize() < size) {
-            MemorySegment block = Arena.ofAuto().allocate(Math.max(size, 8192), 8);
-            scratch = new Scratch(block, block.asSlice(ERRNO_AT, Errors.CALL_STATE_LAYOUT.byteSize()));
-            SCRATCH.set(scratch);
+    public static final class Buffer {
+        private Scratch scratch;
+
+        /** Grown when a run needs more; freed with the last reference to it. */
+        Scratch scratch(long size) {
+            Scratch s = scratch;
+            if (s == null || s.block().byteSize() < size) {
+                MemorySegment block = Arena.ofAuto().allocate(Math.max(size, 8192), 8);
+                s = new Scratch(block, block.asSlice(ERRNO_AT, Errors.CALL_STATE_LAYOUT.byteSize()));
+                scratch = s;
+            }
+            return s;
         }
-        return scratch;
     }
 
     /**

@@ -93,6 +93,31 @@ class TestRunTest {
     }
 
     @Test
+    void threadsRunningOneProgramEachGetTheirOwnOutput() throws Exception {
+        // the runs share the program's buffer, one at a time: a run must never see another's packet
+        var program = bpf.program("xdp_reflect");
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            var results = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int t = 0; t < 4; t++) {
+                int port = 1000 + t;
+                results.add(pool.submit(() -> {
+                    byte[] in = udpFrame(port, 4 + port % 4); // different lengths too
+                    for (int i = 0; i < 2000; i++) {
+                        byte[] out = program.testRun(TestRun.data(in)).data();
+                        assertThat(out).hasSize(in.length);
+                        assertThat(Arrays.copyOfRange(out, 12, in.length)).isEqualTo(Arrays.copyOfRange(in, 12,
+                                in.length));
+                    }
+                    return port;
+                }));
+            }
+            for (var r : results) {
+                assertThat(r.get()).isBetween(1000, 1003);
+            }
+        }
+    }
+
+    @Test
     void aGrownPacketComesBackWhole() {
         byte[] in = udpFrame(53, 4);
         TestRunResult r = bpf.program("xdp_grow").testRun(TestRun.data(in));
