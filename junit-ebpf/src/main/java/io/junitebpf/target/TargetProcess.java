@@ -311,10 +311,15 @@ public final class TargetProcess implements AutoCloseable {
      * A platform thread, not a virtual one: a virtual thread's blocking read of the pipe goes
      * through the JDK's read poller and a carrier thread, three wake-ups per line instead of one,
      * and a chatty target's lines arrive just when its probes' events do (bench-waits: awaitFirst's
-     * median latency about 10% lower with platform threads, 3 of 3 alternating runs).
+     * median latency about 10% lower with platform threads, 3 of 3 alternating runs). It runs in the
+     * background ({@link io.junitebpf.bpf.ProcessEnvironment#runCurrentThreadInBackground}): woken with
+     * every line, on two cores it made the test's own wait for a probe's event late by up to a
+     * millisecond whenever something else held the other core (bench-waits: p99 680-840 µs before,
+     * 230-265 µs after).
      */
     private Thread pump(InputStream stream, List<String> sink, String which) {
         Thread thread = Thread.ofPlatform().daemon().name(executable.getFileName() + "-" + which).start(() -> {
+            io.junitebpf.bpf.ProcessEnvironment.runCurrentThreadInBackground();
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {

@@ -7,7 +7,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The environment libbpf sees. libbpf resolves a binary named without a
+ * The process's native environment: the PATH libbpf sees, and how the kernel
+ * schedules a thread. libbpf resolves a binary named without a
  * directory in {@code SEC("uprobe/umark:func")} or {@code SEC("usdt/umark:p:n")}
  * through the C library's PATH; putting a directory there lets such sections
  * find a binary that was never installed in /usr/bin.
@@ -38,5 +39,23 @@ public final class ProcessEnvironment {
     public static String path() {
         String path = NativeEnvironment.get("PATH");
         return path == null ? "" : path;
+    }
+
+    /** The nice value {@link #runCurrentThreadInBackground} gives a thread. */
+    public static final int BACKGROUND_NICE = 10;
+
+    /**
+     * Marks the calling thread as background work: nice {@value #BACKGROUND_NICE} for this thread only
+     * (Linux keeps the nice value per thread), so that when cores are short the kernel runs the test's own
+     * threads first. For threads that only carry things along, such as the pumps copying a target's output:
+     * a chatty target writes its lines just when its probes fire, and on a machine with few cores a pump
+     * woken then delayed the thread waiting for the probe's event by up to a millisecond
+     * (scripts/bench-waits). Needs no privilege.
+     *
+     * @return whether the kernel took it (it refuses nothing a thread may do to itself, but a seccomp
+     *         profile might)
+     */
+    public static boolean runCurrentThreadInBackground() {
+        return io.junitebpf.bpf.internal.Syscalls.setThreadNice(BACKGROUND_NICE) == 0;
     }
 }

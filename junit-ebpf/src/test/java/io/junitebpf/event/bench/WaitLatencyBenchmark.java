@@ -81,7 +81,7 @@ public final class WaitLatencyBenchmark {
         }
         Btf btf = Btf.parse("bpf/usdt.bpf.o", bytes);
         RecordLayout<UsdtEvent> layout = RecordLayout.of(UsdtEvent.class, btf);
-        long warmup = 200;
+        long warmup = Long.getLong("bench.warmup", 200);
         try (LoadedObject bpf = BpfObject.open(bytes, "bpf/usdt.bpf.o").load();
              TargetProcess umark = TargetProcess.launch(Umark.executable(), List.of("--count",
                      Long.toString(events + warmup + 10), "--interval", Integer.toString(interval), "--gate"),
@@ -106,7 +106,8 @@ public final class WaitLatencyBenchmark {
                         Duration.ofSeconds(10));
                 long returned = System.nanoTime();
                 last = e.task().timestampNs();
-                if (i == -1) {
+                if (i == -2) {
+                    // two events before the first measured one: whatever arrives while this runs is not timed
                     baseline = startBaseline(events, interval);
                     ringBaseline = startRingBaseline(bytes, umark.executable(), events, interval);
                     threadsAllocated0 = allocatedByThread();
@@ -119,6 +120,14 @@ public final class WaitLatencyBenchmark {
                     toPoller[i] = decoded - last;
                     toWaiter[i] = returned - decoded;
                 }
+            }
+            String dump = System.getProperty("bench.dump"); // -Dbench.dump=FILE: each event's figures, in order
+            if (dump != null) {
+                StringBuilder rows = new StringBuilder("event latency_ns to_decoded_ns\n");
+                for (int k = 0; k < events; k++) {
+                    rows.append(k).append(' ').append(latencies[k]).append(' ').append(toPoller[k]).append('\n');
+                }
+                java.nio.file.Files.writeString(java.nio.file.Path.of(dump), rows);
             }
             long allocatedPerEvent = (THREADS.getTotalThreadAllocatedBytes() - allocated0) / events;
             long[] gc1 = gcCountAndMillis();

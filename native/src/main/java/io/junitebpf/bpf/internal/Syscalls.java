@@ -61,6 +61,12 @@ public final class Syscalls {
     private static final MethodHandle SYSCONF = LINKER.downcallHandle(
             LINKER.defaultLookup().find("sysconf").orElseThrow(), FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
 
+    private static final int PRIO_PROCESS = 0;
+    private static final MethodHandle GETTID = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("gettid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle SETPRIORITY = errnoHandle("setpriority",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+
     /** The JDK's os.arch ("amd64", "aarch64", ...): read here once for every ABI decision of the library. */
     public static final String ARCH = System.getProperty("os.arch");
     /** The size of {@code struct epoll_event}: packed (12 bytes) on x86-64, naturally aligned elsewhere. */
@@ -105,6 +111,24 @@ public final class Syscalls {
                         Errors.errno(state), List.of());
             }
             return address.address();
+        } catch (Throwable t) {
+            throw Errors.rethrow(t);
+        }
+    }
+
+    /**
+     * Sets the calling thread's nice value: {@code setpriority(PRIO_PROCESS, gettid(), nice)}. On Linux
+     * the nice value belongs to the thread (the task), not to the process, so this leaves the JVM's other
+     * threads as they were. Raising it needs no privilege; lowering it needs CAP_SYS_NICE.
+     *
+     * @return 0, or the errno of the refusal
+     */
+    public static int setThreadNice(int nice) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Errors.callState(arena);
+            int tid = (int) GETTID.invokeExact();
+            int rc = (int) SETPRIORITY.invokeExact(state, PRIO_PROCESS, tid, nice);
+            return rc == 0 ? 0 : Errors.errno(state);
         } catch (Throwable t) {
             throw Errors.rethrow(t);
         }
