@@ -27,10 +27,13 @@ import java.util.List;
  * Then one wait idles (no producer firing) and the process's CPU time is measured.
  *
  * <p>{@code -Dbench.baseline=PATH} runs the C wake-up baseline (scripts/lib/wakeup-baseline.c)
- * during the measurement, so the machine's scheduling noise can be told from the library's;
- * {@code -Dbench.ringBaseline=PATH} runs scripts/lib/ring-wakeup-baseline.c at the same time: a C
- * consumer of the same object, program and probe on a umark of its own, the like-for-like figure;
- * {@code -Dbench.threads=true} prints which threads allocated how much per event.
+ * after the measurement, so the machine's scheduling noise can be told from the library's;
+ * {@code -Dbench.ringBaseline=PATH} then runs scripts/lib/ring-wakeup-baseline.c: a C
+ * consumer of the same object, program and probe on a umark of its own, the like-for-like figure.
+ * Each runs alone, as the measurement did. {@code -Dbench.threads=true} prints which threads allocated
+ * how much per event; {@code -Dbench.warmup=N} sets the events waited for before measuring (200);
+ * {@code -Dbench.dump=FILE} writes each measured event's latency, in order (periodic outliers show a
+ * machine's periodic work).
  */
 public final class WaitLatencyBenchmark {
 
@@ -98,8 +101,6 @@ public final class WaitLatencyBenchmark {
             long allocated0 = 0;
             long[] gc0 = null;
             java.util.Map<String, Long> threadsAllocated0 = java.util.Map.of();
-            Process baseline = null;
-            Process ringBaseline = null;
             for (int i = -(int) warmup; i < events; i++) {
                 long after = last;
                 UsdtEvent e = stream.awaitFirst("after " + after, ev -> ev.task().timestampNs() > after,
@@ -108,8 +109,6 @@ public final class WaitLatencyBenchmark {
                 last = e.task().timestampNs();
                 if (i == -2) {
                     // two events before the first measured one: whatever arrives while this runs is not timed
-                    baseline = startBaseline(events, interval);
-                    ringBaseline = startRingBaseline(bytes, umark.executable(), events, interval);
                     threadsAllocated0 = allocatedByThread();
                     allocated0 = THREADS.getTotalThreadAllocatedBytes();
                     gc0 = gcCountAndMillis();
@@ -153,16 +152,21 @@ public final class WaitLatencyBenchmark {
                     allocatedPerEvent, gc1[0] - gc0[0], gc1[1] - gc0[1]);
             System.out.printf("  load average while measured: %s%n",
                     java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip());
-            if (baseline != null) {
-                System.out.print("at the same time, ");
-                System.out.print(new String(baseline.getInputStream().readAllBytes()));
-                baseline.waitFor();
-            }
-            if (ringBaseline != null) {
-                System.out.print("at the same time, " + new String(ringBaseline.getInputStream().readAllBytes()));
-                if (ringBaseline.waitFor() != 0) {
-                    throw new IllegalStateException("the C ring baseline failed (its output above)");
-                }
+        }
+        // the baselines one after the other, each alone on the machine as the measurement above was: run
+        // during it, they were load on two cores themselves (their start alone, a BPF load, delayed the
+        // first measured events by up to 25 ms)
+        Process baseline = startBaseline(events, interval);
+        if (baseline != null) {
+            System.out.print("then alone, ");
+            System.out.print(new String(baseline.getInputStream().readAllBytes()));
+            baseline.waitFor();
+        }
+        Process ringBaseline = startRingBaseline(bytes, Umark.executable(), events, interval);
+        if (ringBaseline != null) {
+            System.out.print("then alone, " + new String(ringBaseline.getInputStream().readAllBytes()));
+            if (ringBaseline.waitFor() != 0) {
+                throw new IllegalStateException("the C ring baseline failed (its output above)");
             }
         }
         // idle: a stream whose producer never fires; one wait runs out its time
@@ -187,10 +191,7 @@ public final class WaitLatencyBenchmark {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    /**
-     * Starts the C wake-up baseline ({@code -Dbench.baseline=PATH}, see scripts/bench-waits) so that
-     * it runs during the measurement: the same machine noise hits both.
-     */
+    /** Starts the C wake-up baseline ({@code -Dbench.baseline=PATH}, see scripts/bench-waits). */
     private static Process startBaseline(int events, int interval) throws java.io.IOException {
         String path = System.getProperty("bench.baseline");
         if (path == null) {
@@ -202,7 +203,7 @@ public final class WaitLatencyBenchmark {
 
     /**
      * Starts the C ring consumer baseline ({@code -Dbench.ringBaseline=PATH}) on the same object (written to a
-     * temporary file) and its own umark, so that it runs during the measurement.
+     * temporary file) and its own umark.
      */
     private static Process startRingBaseline(byte[] object, java.nio.file.Path umark, int events, int interval)
             throws java.io.IOException {
