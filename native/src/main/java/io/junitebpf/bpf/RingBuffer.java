@@ -100,6 +100,23 @@ public final class RingBuffer implements AutoCloseable {
     }
 
     /**
+     * {@link #poll(Duration, Consumer)} without an object per record: each record is handed over as its
+     * place in a view of the ring's memory ({@link RecordHandler}). The fastest way to read records in
+     * {@link Mode#MAPPED} mode; in {@link Mode#LIBBPF_CALLBACK} mode each record is its own buffer, at
+     * offset 0.
+     *
+     * @return how many records were handled
+     * @throws IllegalStateException after {@link #close()}
+     * @throws BpfException          when waiting failed
+     */
+    public int poll(Duration timeout, RecordHandler handler) {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(handler, "handler");
+        long ms = Math.clamp(timeout.toMillis(), 0, Integer.MAX_VALUE);
+        return reader.poll((int) ms, handler);
+    }
+
+    /**
      * Makes a {@link #poll} blocked in another thread return early, with what it found by then (or the
      * next poll, if none is blocked now): for a thread that wants to take over reading.
      *

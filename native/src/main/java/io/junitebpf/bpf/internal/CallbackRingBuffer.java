@@ -74,6 +74,12 @@ public final class CallbackRingBuffer implements RingReader {
         return Math.max(0, n);
     }
 
+    /** Each record in a buffer of its own, at offset 0: libbpf hands over one record per upcall anyway. */
+    @Override
+    public int poll(int timeoutMs, io.junitebpf.bpf.RecordHandler handler) {
+        return poll(timeoutMs, (Consumer<ByteBuffer>) record -> handler.onRecord(record, 0, record.limit()));
+    }
+
     /** The upcall: never throws. */
     private int sample(MemorySegment ctx, MemorySegment data, long size) {
         consumed++;

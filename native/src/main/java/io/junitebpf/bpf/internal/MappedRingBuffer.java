@@ -1,6 +1,7 @@
 package io.junitebpf.bpf.internal;
 
 import io.junitebpf.bpf.BpfException;
+import io.junitebpf.bpf.RecordHandler;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -53,7 +54,8 @@ public final class MappedRingBuffer implements RingReader {
     private final MemorySegment producerPage;
     private final MemorySegment data;
     /**
-     * {@link #data} as one read-only buffer tied to the arena, sliced per record: a record kept past
+     * {@link #data} as one read-only buffer tied to the arena, the view handlers read records from (a
+     * duplicate per drain; sliced per record for a {@code Consumer<ByteBuffer>}): a view or record kept past
      * {@link #close} fails on access instead of reading unmapped memory. Null for rings of 1 GiB and more.
      */
     private final ByteBuffer recordView;
@@ -63,7 +65,7 @@ public final class MappedRingBuffer implements RingReader {
      * header cost 20-30% of the drain loop and made it vary (scripts/bench-ringbuf: 142-242 M records/CPU-s
      * in one JVM, 203-227 M without it).
      */
-    private final ByteBuffer headerView;
+    private final MemorySegment headers;
     private final Epoll epoll;
     private long consumed;
     private boolean closed;
@@ -89,8 +91,7 @@ public final class MappedRingBuffer implements RingReader {
             data = producerPage.asSlice(pageSize);
             boolean oneBuffer = data.byteSize() <= Integer.MAX_VALUE;
             recordView = oneBuffer ? data.asByteBuffer() : null;
-            headerView = oneBuffer ? MemorySegment.ofAddress(data.address()).reinterpret(data.byteSize())
-                    .asByteBuffer().asReadOnlyBuffer().order(ByteOrder.nativeOrder()) : null;
+            headers = MemorySegment.ofAddress(data.address()).reinterpret(data.byteSize());
             epoll = new Epoll(mapFd, "ring buffer " + description);
         } catch (RuntimeException e) {
             arena.close();
@@ -106,6 +107,13 @@ public final class MappedRingBuffer implements RingReader {
 
     @Override
     public int poll(int timeoutMs, Consumer<ByteBuffer> handler) {
+        // a slice per record, as the Consumer contract promises: a buffer of the handler's own
+        return poll(timeoutMs, (ring, offset, length) -> handler.accept(
+                ring.slice(offset, length).order(ByteOrder.nativeOrder())));
+    }
+
+    @Override
+    public int poll(int timeoutMs, RecordHandler handler) {
         int n = drainOpen(handler);
         if (n > 0 || timeoutMs == 0) {
             return n;
@@ -145,7 +153,7 @@ public final class MappedRingBuffer implements RingReader {
         }
     }
 
-    private synchronized int drainOpen(Consumer<ByteBuffer> handler) {
+    private synchronized int drainOpen(RecordHandler handler) {
         if (closed) {
             throw closed();
         }
@@ -163,25 +171,33 @@ public final class MappedRingBuffer implements RingReader {
      * and at the end, not after every record as libbpf does: the store goes to a cache line
      * the kernel's producers read, and the space comes back to them in batches instead.
      *
-     * <p>Headers are read through a native-order view of the data area followed by an acquire
-     * fence, which is the acquire load the protocol needs (later reads of the record's bytes
-     * cannot move before it); a VarHandle acquire access on the segment costs an alignment
-     * check and an indirection per record on top, about 15% of the loop in scripts/bench-ringbuf.
+     * <p>Headers are read from a segment without the arena's liveness check, followed by an acquire
+     * fence, which is the acquire load the protocol needs (later reads of the record's bytes cannot
+     * move before it); a VarHandle acquire access on the segment costs an alignment check and an
+     * indirection per record on top, about 15% of the loop in scripts/bench-ringbuf.
+     *
+     * <p>The inner loop counts with an int up to a bound it cannot pass (a record takes at least 8
+     * bytes): C2 keeps the safepoint check out of a counted loop's body (loop strip mining), where in
+     * the {@code do ... while (position < producer)} it was a load and a branch per record. That took
+     * the drain from about 270 to about 300 M records/CPU-s, level with libbpf's C consumer.
      */
-    private int drain(Consumer<ByteBuffer> handler) {
+    private int drain(RecordHandler handler) {
         if (recordView == null) {
             return drainLarge(handler);
         }
-        ByteBuffer headers = headerView;
+        MemorySegment headers = this.headers;
+        // one view per drain, so a handler that moves its position or limit moves only its own
+        ByteBuffer records = recordView.duplicate().order(ByteOrder.nativeOrder());
         long consumerPos = (long) LONG.getAcquire(consumerPage, 0L);
         long published = consumerPos;
         int count = 0;
         try {
             long producerPos;
             while (consumerPos < (producerPos = (long) LONG.getAcquire(producerPage, 0L))) {
-                do {
+                int most = (int) Math.min((producerPos - consumerPos) >>> 3, Integer.MAX_VALUE);
+                for (int i = 0; i < most; i++) {
                     int offset = (int) (consumerPos & mask);
-                    int header = headers.getInt(offset);
+                    int header = headers.get(ValueLayout.JAVA_INT, offset);
                     VarHandle.acquireFence();
                     if ((header & BUSY_BIT) != 0) {
                         return count;
@@ -190,14 +206,16 @@ public final class MappedRingBuffer implements RingReader {
                     consumerPos += (HEADER_SIZE + length + 7) & ~7L;
                     if ((header & DISCARD_BIT) == 0) {
                         count++; // also when the handler throws: that record is consumed, the rest stay
-                        // a slice's order is big-endian whatever its parent's: set it per record
-                        handler.accept(recordView.slice(offset + HEADER_SIZE, length).order(ByteOrder.nativeOrder()));
+                        handler.onRecord(records, offset + HEADER_SIZE, length);
                     }
                     if (consumerPos - published >= PUBLISH_BYTES) {
                         LONG.setRelease(consumerPage, 0L, consumerPos);
                         published = consumerPos;
                     }
-                } while (consumerPos < producerPos);
+                    if (consumerPos >= producerPos) {
+                        break;
+                    }
+                }
             }
         } finally {
             if (consumerPos != published) {
@@ -209,7 +227,7 @@ public final class MappedRingBuffer implements RingReader {
     }
 
     /** {@link #drain} for a data area too large for one ByteBuffer (rings of 1 GiB and more). */
-    private int drainLarge(Consumer<ByteBuffer> handler) {
+    private int drainLarge(RecordHandler handler) {
         // read back, not cached: another reader of the same map (a second RingBuffer) may have moved it
         long consumerPos = (long) LONG.getAcquire(consumerPage, 0L);
         long published = consumerPos;
@@ -227,7 +245,7 @@ public final class MappedRingBuffer implements RingReader {
                     consumerPos += (HEADER_SIZE + length + 7) & ~7L;
                     if ((header & DISCARD_BIT) == 0) {
                         count++; // also when the handler throws: that record is consumed, the rest stay
-                        handler.accept(record(offset + HEADER_SIZE, length));
+                        handler.onRecord(record(offset + HEADER_SIZE, length), 0, length);
                     }
                     if (consumerPos - published >= PUBLISH_BYTES) {
                         LONG.setRelease(consumerPage, 0L, consumerPos);

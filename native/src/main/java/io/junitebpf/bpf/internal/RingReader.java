@@ -1,5 +1,7 @@
 package io.junitebpf.bpf.internal;
 
+import io.junitebpf.bpf.RecordHandler;
+
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
@@ -20,6 +22,12 @@ public interface RingReader extends AutoCloseable {
      * @return the number of records handed over
      */
     int poll(int timeoutMs, Consumer<ByteBuffer> handler);
+
+    /**
+     * {@link #poll(int, Consumer)} handing each record over as a place in a buffer shared by the poll's
+     * records ({@link RecordHandler}), where the reader can do without an object per record.
+     */
+    int poll(int timeoutMs, RecordHandler handler);
 
     /**
      * Makes a {@link #poll} blocked in another thread return early (or the next poll, if none is

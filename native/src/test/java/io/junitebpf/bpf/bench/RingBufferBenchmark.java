@@ -4,6 +4,7 @@ import io.junitebpf.bpf.BpfMap;
 import io.junitebpf.bpf.BpfObject;
 import io.junitebpf.bpf.LoadedObject;
 import io.junitebpf.bpf.MapFds;
+import io.junitebpf.bpf.RecordHandler;
 import io.junitebpf.bpf.RingBuffer;
 import io.junitebpf.bpf.internal.Syscalls;
 
@@ -26,8 +27,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
- * Ring buffer consumer benchmark: {@link RingBuffer.Mode#MAPPED} against
- * {@link RingBuffer.Mode#LIBBPF_CALLBACK} in one process. Not a unit test: run
+ * Ring buffer consumer benchmark: {@link RingBuffer.Mode#MAPPED} (through a {@link RecordHandler} and
+ * through a {@code Consumer<ByteBuffer>}) and {@link RingBuffer.Mode#LIBBPF_CALLBACK}. Not a unit test: run
  * it with {@code scripts/bench-ringbuf [records-per-run] [runs]}.
  *
  * <p>bpf-test/ringbench.bpf.o writes 32-byte records (40 bytes with the ring
@@ -66,74 +67,67 @@ public final class RingBufferBenchmark {
     record Result(double recordsPerSecond, double recordsPerCpuSecond, double mbPerMillion) {
     }
 
+    /**
+     * What is timed. {@code MAPPED}: {@link RingBuffer.Mode#MAPPED} through a {@link RecordHandler}, the
+     * record's place in the ring's view (the fast path, the one the goal is about); {@code MAPPED_BUFFER}: the
+     * same mode through a {@code Consumer<ByteBuffer>}, a slice per record; {@code LIBBPF_CALLBACK}: libbpf's
+     * consumer with an upcall per record; {@code JAVA_LOOP}: the C loop written in Java, no API.
+     */
+    enum Reader { MAPPED, MAPPED_BUFFER, LIBBPF_CALLBACK, JAVA_LOOP }
+
+    /**
+     * {@code records runs [readers]}: the readers to time, comma-separated (default all). MAPPED and
+     * MAPPED_BUFFER share the reader's drain loop, and the JIT compiles that loop for the handler classes it
+     * has seen: timed in one JVM, each pays for the other's (MAPPED fell from ~300 to ~180 M records/CPU-s),
+     * so scripts/bench-ringbuf times them in separate JVMs, as a test JVM would use one of them.
+     */
     public static void main(String[] args) throws Throwable {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 9;
+        List<Reader> readers = args.length > 2
+                ? java.util.Arrays.stream(args[2].split(",")).map(Reader::valueOf).toList()
+                : List.of(Reader.values());
         int warmups = 5;
         RingBufferBenchmark bench = new RingBufferBenchmark();
-        Map<RingBuffer.Mode, List<Result>> results = new EnumMap<>(RingBuffer.Mode.class);
-        List<Result> loopResults = new ArrayList<>();
+        Map<Reader, List<Result>> results = new EnumMap<>(Reader.class);
         try (LoadedObject bpf = BpfObject.openResource("bpf-test/ringbench.bpf.o").load();
              RingBuffer mappedRing = bpf.ringBuffer("bench_ring", RingBuffer.Mode.MAPPED);
              RingBuffer callbackRing = bpf.ringBuffer("bench_ring", RingBuffer.Mode.LIBBPF_CALLBACK)) {
             // each reader stays open for all runs, as the C baseline's: a fresh mapping per run would
             // time the page faults of its first pass over 40 MB, not the reader
-            Map<RingBuffer.Mode, RingBuffer> rings = Map.of(RingBuffer.Mode.MAPPED, mappedRing,
-                    RingBuffer.Mode.LIBBPF_CALLBACK, callbackRing);
             JavaLoop loop = new JavaLoop(bpf.map("bench_ring"));
+            Map<Reader, Drain> drains = Map.of(
+                    Reader.MAPPED, () -> mappedRing.poll(Duration.ZERO, bench.recordHandler),
+                    Reader.MAPPED_BUFFER, () -> mappedRing.poll(Duration.ZERO, bench.bufferHandler),
+                    Reader.LIBBPF_CALLBACK, () -> callbackRing.poll(Duration.ZERO, bench.callbackHandler),
+                    Reader.JAVA_LOOP, () -> loop.drain(bench));
             bpf.program("ringbench").attach();
-            System.out.printf("ring buffer drain: %,d records of 32 bytes per run, %d runs after %d warm-ups%n",
-                    records, runs, warmups);
+            System.out.printf("ring buffer drain: %,d records of 32 bytes per run, %d runs after %d warm-ups: %s%n",
+                    records, runs, warmups, readers);
             for (int run = -warmups; run < runs; run++) {
-                // alternate the order so drift (page cache, frequency) hits both modes alike
-                RingBuffer.Mode[] order = run % 2 == 0
-                        ? new RingBuffer.Mode[] {RingBuffer.Mode.MAPPED, RingBuffer.Mode.LIBBPF_CALLBACK}
-                        : new RingBuffer.Mode[] {RingBuffer.Mode.LIBBPF_CALLBACK, RingBuffer.Mode.MAPPED};
-                for (RingBuffer.Mode mode : order) {
-                    Result r = bench.measure(rings.get(mode), mode, records);
+                // rotate the order so drift (page cache, frequency) hits every reader alike
+                for (int k = 0; k < readers.size(); k++) {
+                    Reader reader = readers.get(Math.floorMod(run + k, readers.size()));
+                    Result r = bench.measure(records, reader.name(), drains.get(reader));
                     if (run >= 0) {
-                        results.computeIfAbsent(mode, m -> new ArrayList<>()).add(r);
-                        print(run, mode.name(), r);
+                        results.computeIfAbsent(reader, m -> new ArrayList<>()).add(r);
+                        print(run, reader.name(), r);
                     }
-                }
-                Result r = bench.measure(loop, records);
-                if (run >= 0) {
-                    loopResults.add(r);
-                    print(run, "JAVA_LOOP", r);
                 }
             }
         }
-        Result mapped = median(results.get(RingBuffer.Mode.MAPPED));
-        Result callback = median(results.get(RingBuffer.Mode.LIBBPF_CALLBACK));
-        System.out.printf("median MAPPED          %,14.0f records/s %8.2f MB/M records%n",
-                mapped.recordsPerSecond(), mapped.mbPerMillion());
-        System.out.printf("median LIBBPF_CALLBACK %,14.0f records/s %8.2f MB/M records%n",
-                callback.recordsPerSecond(), callback.mbPerMillion());
-        System.out.printf("cpu-median MAPPED          %,14.0f records/CPU-s%n", mapped.recordsPerCpuSecond());
-        System.out.printf("cpu-median LIBBPF_CALLBACK %,14.0f records/CPU-s%n", callback.recordsPerCpuSecond());
-        Result loop = median(loopResults);
-        System.out.printf("median JAVA_LOOP       %,14.0f records/s %8.2f MB/M records%n",
-                loop.recordsPerSecond(), loop.mbPerMillion());
-        System.out.printf("cpu-median JAVA_LOOP       %,14.0f records/CPU-s%n", loop.recordsPerCpuSecond());
-        System.out.printf("MAPPED / LIBBPF_CALLBACK throughput ratio: %.2fx%n",
-                mapped.recordsPerSecond() / callback.recordsPerSecond());
+        for (Reader reader : readers) {
+            Result m = median(results.get(reader));
+            System.out.printf("median %-16s %,14.0f records/s %8.2f MB/M records%n", reader, m.recordsPerSecond(),
+                    m.mbPerMillion());
+            System.out.printf("cpu-median %-16s %,14.0f records/CPU-s%n", reader, m.recordsPerCpuSecond());
+        }
     }
 
     private static void print(int run, String reader, Result r) {
         System.out.printf("run %d %-15s %,14.0f records/s %,14.0f records/CPU-s %8.2f MB allocated"
                 + " per million records%n", run, reader, r.recordsPerSecond(), r.recordsPerCpuSecond(),
                 r.mbPerMillion());
-    }
-
-    /** Times {@link JavaLoop#drain} as {@link #measure(RingBuffer, RingBuffer.Mode, int)} times a poll. */
-    private Result measure(JavaLoop loop, int records) throws Throwable {
-        return measure(records, "JAVA_LOOP", () -> loop.drain(this));
-    }
-
-    private Result measure(RingBuffer ring, RingBuffer.Mode mode, int records) throws Throwable {
-        java.util.function.Consumer<ByteBuffer> handler =
-                mode == RingBuffer.Mode.MAPPED ? mappedHandler : callbackHandler;
-        return measure(records, mode.name(), () -> ring.poll(Duration.ZERO, handler));
     }
 
     /** One drain of whatever is in the ring: the number of records handed over. */
@@ -177,14 +171,14 @@ public final class RingBufferBenchmark {
     }
 
     /*
-     * One handler method per mode, same body: the JIT's type profile is per method, and one handler
-     * fed the buffers of both modes (two buffer classes) would see its getLong's profile mixed by
-     * the other mode; a test JVM reads with one mode, so each mode is timed with its own profile.
+     * One handler per reader, same body: the JIT's type profile is per method, and one handler fed the
+     * buffers of several readers would see its getLong's profile mixed by the others.
      */
-    private final java.util.function.Consumer<ByteBuffer> mappedHandler = this::handleMapped;
+    private final RecordHandler recordHandler = (ring, offset, length) -> sum += ring.getLong(offset + 8);
+    private final java.util.function.Consumer<ByteBuffer> bufferHandler = this::handleBuffer;
     private final java.util.function.Consumer<ByteBuffer> callbackHandler = this::handleCallback;
 
-    private void handleMapped(ByteBuffer record) {
+    private void handleBuffer(ByteBuffer record) {
         sum += record.getLong(8);
     }
 

@@ -45,12 +45,34 @@ class RingBufferTest {
         program.close();
     }
 
+    /** How a test takes records: a buffer per record ({@code Consumer<ByteBuffer>}) or a place in a view. */
+    enum Reading {
+        BUFFER, RECORD_HANDLER;
+
+        /** One poll, each record decoded (and checked) into {@code sink}. */
+        int poll(RingBuffer ring, Duration timeout, java.util.function.Consumer<Record> sink) {
+            return this == BUFFER
+                    ? ring.poll(timeout, b -> sink.accept(RingTestProgram.decode(b)))
+                    : ring.poll(timeout, (view, offset, length) -> sink.accept(RingTestProgram.decode(view, offset,
+                    length)));
+        }
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> modesAndReadings() {
+        return java.util.Arrays.stream(RingBuffer.Mode.values()).flatMap(mode -> java.util.Arrays.stream(
+                Reading.values()).map(reading -> org.junit.jupiter.params.provider.Arguments.of(mode, reading)));
+    }
+
     /** Polls until {@code expected} records arrived (or 5 s passed) and decodes them. */
     private static List<Record> collect(RingBuffer ring, int expected) {
+        return collect(ring, Reading.BUFFER, expected);
+    }
+
+    private static List<Record> collect(RingBuffer ring, Reading reading, int expected) {
         List<Record> records = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (records.size() < expected && System.nanoTime() < deadline) {
-            ring.poll(Duration.ofMillis(100), b -> records.add(RingTestProgram.decode(b)));
+            reading.poll(ring, Duration.ofMillis(100), records::add);
         }
         return records;
     }
@@ -60,15 +82,15 @@ class RingBufferTest {
     }
 
     @ParameterizedTest
-    @EnumSource(RingBuffer.Mode.class)
-    void everyRecordArrivesOnceInOrderWithItsContents(RingBuffer.Mode mode) {
+    @org.junit.jupiter.params.provider.MethodSource("modesAndReadings")
+    void everyRecordArrivesOnceInOrderWithItsContents(RingBuffer.Mode mode, Reading reading) {
         try (RingBuffer ring = program.bpf.ringBuffer("ring", mode)) {
             assertThat(ring.mode()).isEqualTo(mode);
             for (int batch = 0; batch < 3; batch++) {
                 program.emit(Request.fixed(RING, batch * 50L, 50));
             }
-            List<Record> records = collect(ring, 150);
-            ring.poll(Duration.ZERO, b -> records.add(RingTestProgram.decode(b)));
+            List<Record> records = collect(ring, reading, 150);
+            reading.poll(ring, Duration.ZERO, records::add);
 
             assertThat(seqs(records)).containsExactly(LongStream.range(0, 150).toArray());
             assertThat(records).allSatisfy(r -> {
@@ -81,8 +103,8 @@ class RingBufferTest {
     }
 
     @ParameterizedTest
-    @EnumSource(RingBuffer.Mode.class)
-    void aSmallRingWrapsAroundManyTimes(RingBuffer.Mode mode) {
+    @org.junit.jupiter.params.provider.MethodSource("modesAndReadings")
+    void aSmallRingWrapsAroundManyTimes(RingBuffer.Mode mode, Reading reading) {
         // 4096-byte ring: 40 bytes per fixed record, up to ~1 KiB per variable one
         try (RingBuffer ring = program.bpf.ringBuffer("small_ring", mode)) {
             List<Record> records = new ArrayList<>();
@@ -93,7 +115,7 @@ class RingBufferTest {
                 program.emit(Request.variable(SMALL_RING, seq, 1, 0));
                 seq += 1;
                 while (records.size() < seq) {
-                    assertThat(ring.poll(Duration.ofSeconds(2), b -> records.add(RingTestProgram.decode(b))))
+                    assertThat(reading.poll(ring, Duration.ofSeconds(2), records::add))
                             .as("records after round %d", round).isPositive();
                 }
             }
@@ -105,8 +127,8 @@ class RingBufferTest {
     }
 
     @ParameterizedTest
-    @EnumSource(RingBuffer.Mode.class)
-    void recordsOfVaryingSizeAndDiscardedOnesInterleave(RingBuffer.Mode mode) {
+    @org.junit.jupiter.params.provider.MethodSource("modesAndReadings")
+    void recordsOfVaryingSizeAndDiscardedOnesInterleave(RingBuffer.Mode mode, Reading reading) {
         try (RingBuffer ring = program.bpf.ringBuffer("ring", mode)) {
             program.emit(Request.variable(RING, 0, 64, 0));
             program.emit(Request.fixed(RING, 64, 30).discardingEvery(3));
@@ -116,7 +138,7 @@ class RingBufferTest {
             long[] expected = LongStream.range(0, 169)
                     .filter(s -> !(s >= 64 && s < 94 && s % 3 == 0) && !(s >= 100 && s < 164)).toArray();
 
-            List<Record> records = collect(ring, expected.length);
+            List<Record> records = collect(ring, reading, expected.length);
 
             assertThat(seqs(records)).containsExactly(expected);
             assertThat(records).allSatisfy(r -> assertThat(r.bytes()).isEqualTo(r.size()));
@@ -130,24 +152,23 @@ class RingBufferTest {
     }
 
     @ParameterizedTest
-    @EnumSource(RingBuffer.Mode.class)
-    void aHandlerExceptionPropagatesAndTheRestComesWithTheNextPoll(RingBuffer.Mode mode) {
+    @org.junit.jupiter.params.provider.MethodSource("modesAndReadings")
+    void aHandlerExceptionPropagatesAndTheRestComesWithTheNextPoll(RingBuffer.Mode mode, Reading reading) {
         try (RingBuffer ring = program.bpf.ringBuffer("ring", mode)) {
             program.emit(Request.fixed(RING, 0, 10));
             List<Long> seen = new ArrayList<>();
             IllegalStateException boom = new IllegalStateException("boom");
 
-            assertThatThrownBy(() -> ring.poll(Duration.ofSeconds(1), b -> {
-                long seq = RingTestProgram.decode(b).seq();
-                seen.add(seq);
-                if (seq == 3) {
+            assertThatThrownBy(() -> reading.poll(ring, Duration.ofSeconds(1), r -> {
+                seen.add(r.seq());
+                if (r.seq() == 3) {
                     throw boom;
                 }
             })).isSameAs(boom);
             assertThat(seen).containsExactly(0L, 1L, 2L, 3L);
 
             seen.clear();
-            collect(ring, 6).forEach(r -> seen.add(r.seq()));
+            collect(ring, reading, 6).forEach(r -> seen.add(r.seq()));
             assertThat(seen).containsExactly(4L, 5L, 6L, 7L, 8L, 9L);
             assertThat(ring.consumed()).isEqualTo(10);
         }
@@ -215,6 +236,62 @@ class RingBufferTest {
         assertThatThrownBy(() -> kept.getFirst().getLong(0))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
+    }
+
+    /** The view a RecordHandler gets is the ring's memory too: kept past close, it fails on access. */
+    @org.junit.jupiter.api.Test
+    void aMappedViewKeptPastCloseFailsOnAccessInsteadOfReadingUnmappedMemory() {
+        RingBuffer ring = program.bpf.ringBuffer("ring", RingBuffer.Mode.MAPPED);
+        List<java.nio.ByteBuffer> kept = new ArrayList<>();
+        List<Integer> offsets = new ArrayList<>();
+        try {
+            program.emit(Request.fixed(RING, 41L, 1));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (kept.isEmpty() && System.nanoTime() < deadline) {
+                ring.poll(Duration.ofMillis(100), (view, offset, length) -> {
+                    assertThat(RingTestProgram.decode(view, offset, length).seq()).isEqualTo(41L);
+                    kept.add(view);
+                    offsets.add(offset);
+                });
+            }
+            assertThat(kept).hasSize(1);
+        } finally {
+            ring.close();
+        }
+        assertThatThrownBy(() -> kept.getFirst().getLong(offsets.getFirst()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    /**
+     * A handler that moves the shared view's limit or changes its order affects only the rest of its own poll:
+     * the next poll gets a view of the whole ring in native order again.
+     */
+    @org.junit.jupiter.api.Test
+    void aHandlerThatMovesTheViewDoesNotDisturbTheNextPoll() {
+        try (RingBuffer ring = program.bpf.ringBuffer("ring", RingBuffer.Mode.MAPPED)) {
+            program.emit(Request.fixed(RING, 0, 5));
+            IllegalStateException stop = new IllegalStateException("stop after one");
+            assertThatThrownBy(() -> ring.poll(Duration.ofSeconds(2), (view, offset, length) -> {
+                view.limit(0).order(java.nio.ByteOrder.BIG_ENDIAN);
+                throw stop;
+            })).isSameAs(stop);
+
+            List<Record> rest = collect(ring, Reading.RECORD_HANDLER, 4);
+
+            assertThat(seqs(rest)).containsExactly(1, 2, 3, 4);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RingBuffer.Mode.class)
+    void aNullHandlerOrTimeoutIsRefusedByName(RingBuffer.Mode mode) {
+        try (RingBuffer ring = program.bpf.ringBuffer("ring", mode)) {
+            assertThatThrownBy(() -> ring.poll(Duration.ZERO, (io.junitebpf.bpf.RecordHandler) null))
+                    .isInstanceOf(NullPointerException.class).hasMessage("handler");
+            assertThatThrownBy(() -> ring.poll(null, (view, offset, length) -> { }))
+                    .isInstanceOf(NullPointerException.class).hasMessage("timeout");
+        }
     }
 
     /** A MAPPED poll blocked in one thread is woken by another (for a reader taking over), or by close. */

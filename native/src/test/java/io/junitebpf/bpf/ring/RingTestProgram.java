@@ -125,21 +125,28 @@ final class RingTestProgram implements AutoCloseable {
         return (int) (16 + (seq * 37) % (1024 - 17));
     }
 
-    /** Decodes and checks one record: header fields and the payload pattern. */
+    /** Decodes and checks one record handed over as a buffer of its own: header fields and the payload pattern. */
     static Record decode(ByteBuffer b) {
+        return decode(b, 0, b.remaining());
+    }
+
+    /** {@link #decode(ByteBuffer)} for a record at {@code offset} of a shared view (a RecordHandler's). */
+    static Record decode(ByteBuffer b, int offset, int length) {
         assertThat(b.isReadOnly()).as("record view is read-only").isTrue();
         assertThat(b.order()).isEqualTo(java.nio.ByteOrder.nativeOrder());
-        long seq = b.getLong(0);
-        int size = b.getInt(8);
-        int kind = b.getInt(12);
-        assertThat(b.remaining()).as("bytes of record %d", seq).isGreaterThanOrEqualTo(size);
+        assertThat(offset + length).as("record end within the view").isLessThanOrEqualTo(b.limit());
+        long seq = b.getLong(offset);
+        int size = b.getInt(offset + 8);
+        int kind = b.getInt(offset + 12);
+        assertThat(length).as("bytes of record %d", seq).isGreaterThanOrEqualTo(size);
         for (int i = 16; i < size; i++) {
             int expected = ((i - 16) * 7 + 3) & 0xff;
-            if ((b.get(i) & 0xff) != expected) {
-                throw new AssertionError("record " + seq + " byte " + i + ": " + (b.get(i) & 0xff) + " != " + expected);
+            int actual = b.get(offset + i) & 0xff;
+            if (actual != expected) {
+                throw new AssertionError("record " + seq + " byte " + i + ": " + actual + " != " + expected);
             }
         }
-        return new Record(seq, size, kind, b.remaining());
+        return new Record(seq, size, kind, length);
     }
 
     /** One decoded record; {@code bytes} is what the consumer handed over. */
