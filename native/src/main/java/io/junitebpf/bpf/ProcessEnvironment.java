@@ -52,10 +52,21 @@ public final class ProcessEnvironment {
      * woken then delayed the thread waiting for the probe's event by up to a millisecond
      * (scripts/bench-waits). Needs no privilege.
      *
+     * <p>Only where this module may make native calls ({@code --enable-native-access}): elsewhere it
+     * does nothing, rather than have the JVM print its warning about restricted methods to a process
+     * that only starts targets, or refuse the call (as JDKs to come will).
+     *
      * @return whether the kernel took it (it refuses nothing a thread may do to itself, but a seccomp
-     *         profile might)
+     *         profile might); false without native access
      */
     public static boolean runCurrentThreadInBackground() {
-        return io.junitebpf.bpf.internal.Syscalls.setThreadNice(BACKGROUND_NICE) == 0;
+        if (!ProcessEnvironment.class.getModule().isNativeAccessEnabled()) {
+            return false;
+        }
+        try {
+            return io.junitebpf.bpf.internal.Syscalls.setThreadNice(BACKGROUND_NICE) == 0;
+        } catch (RuntimeException | LinkageError refused) {
+            return false; // a C library without gettid, say: the thread runs on at its priority
+        }
     }
 }
