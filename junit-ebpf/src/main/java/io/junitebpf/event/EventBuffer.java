@@ -81,7 +81,8 @@ final class EventBuffer<T> implements AutoCloseable {
     private final List<PendingEnd> pendingEnds = new ArrayList<>();
     private String ended;
     /** {@link #accept}, made once: a method reference per poll would be garbage per wakeup. */
-    private final java.util.function.Consumer<java.nio.ByteBuffer> handler = this::accept;
+    /** Each record as its place in the source's view: no object per record but the event itself. */
+    private final io.junitebpf.bpf.RecordHandler handler = this::accept;
     /** The reader's own: what the current poll decoded, not yet in the log. */
     private final List<T> decoded = new ArrayList<>();
     private long decodeFailures;
@@ -198,10 +199,10 @@ final class EventBuffer<T> implements AutoCloseable {
     }
 
     /** Decodes outside the lock, on the reader's thread; the batch is appended under it once per poll. */
-    private void accept(java.nio.ByteBuffer record) {
+    private void accept(java.nio.ByteBuffer view, int offset, int length) {
         try {
             @SuppressWarnings("unchecked")
-            T event = (T) layout.decode(record);
+            T event = (T) layout.decode(view, offset, length);
             decoded.add(event);
         } catch (RuntimeException e) { // a layout mismatch, or a record's own constructor check
             decodeFailures++;

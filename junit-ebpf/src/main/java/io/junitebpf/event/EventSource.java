@@ -1,5 +1,7 @@
 package io.junitebpf.event;
 
+import io.junitebpf.bpf.RecordHandler;
+
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -12,6 +14,15 @@ public interface EventSource extends AutoCloseable {
 
     /** Waits up to {@code timeout}, then hands every available record to {@code handler}. */
     int poll(Duration timeout, Consumer<ByteBuffer> handler);
+
+    /**
+     * {@link #poll(Duration, Consumer)} handing each record over as its place in a buffer
+     * ({@link RecordHandler}): a source that can do without an object per record overrides it, as a
+     * memory-mapped ring buffer does; by default each record's own buffer is handed over.
+     */
+    default int poll(Duration timeout, RecordHandler handler) {
+        return poll(timeout, (Consumer<ByteBuffer>) b -> handler.onRecord(b, b.position(), b.remaining()));
+    }
 
     /**
      * Makes a {@link #poll} blocked in another thread return early (or the next one), if this source can;

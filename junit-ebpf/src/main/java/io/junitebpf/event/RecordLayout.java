@@ -133,15 +133,27 @@ public final class RecordLayout<T extends Record> {
      * @throws LayoutException when the buffer is shorter than the struct
      */
     public T decode(ByteBuffer bytes) {
+        return decode(bytes, bytes.position(), bytes.remaining());
+    }
+
+    /**
+     * Decodes one event from the {@code length} bytes of {@code bytes} at {@code offset}, whatever the
+     * buffer's position: a record as a {@link io.junitebpf.bpf.RecordHandler} gets it, in a view shared by
+     * the other records. The buffer is read, never kept or moved.
+     *
+     * @throws LayoutException           when the record is shorter than the struct
+     * @throws IndexOutOfBoundsException when the record does not lie within the buffer's limit
+     */
+    public T decode(ByteBuffer bytes, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.limit());
         // readers use absolute indexes and leave the buffer as it is: a copy only to change the order
         ByteBuffer b = bytes.order() == ByteOrder.nativeOrder() ? bytes : bytes.duplicate().order(ByteOrder.nativeOrder());
-        int base = b.position();
-        if (b.remaining() < struct.size()) {
-            throw new LayoutException("decode struct " + struct.name() + ": record of " + b.remaining()
+        if (length < struct.size()) {
+            throw new LayoutException("decode struct " + struct.name() + ": record of " + length
                     + " bytes is shorter than the struct's " + struct.size()
                     + " (the program wrote a different struct?)");
         }
-        return construct(b, base);
+        return construct(b, offset);
     }
 
     /**

@@ -70,6 +70,36 @@ class RecordLayoutDecodeTest {
     }
 
     @Test
+    void aRecordAtAnOffsetOfASharedViewDecodesWithoutMovingIt() throws IOException {
+        // as a RecordHandler hands records over: the place in a read-only view of the whole ring
+        RecordLayout<Stats> layout = RecordLayout.of(Stats.class, btf());
+        int base = 24;
+        ByteBuffer ring = ByteBuffer.allocate(base + layout.size() + 16).order(ByteOrder.nativeOrder());
+        ring.putLong(base, 5).putLong(base + 8, 6).put(base + 16, "lo".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        ring.putInt(base + 40, 1).putInt(base + 44, 2);
+        ByteBuffer view = ring.asReadOnlyBuffer().order(ByteOrder.nativeOrder());
+
+        Stats s = layout.decode(view, base, layout.size() + 8);
+
+        assertThat(s.packets()).isEqualTo(5);
+        assertThat(s.label()).isEqualTo("lo");
+        assertThat(s.range()).isEqualTo(new Range(1, 2L));
+        assertThat(view.position()).as("the view is left as it was").isZero();
+        assertThat(view.limit()).isEqualTo(ring.capacity());
+    }
+
+    @Test
+    void aRecordOutsideItsViewOrShorterThanTheStructIsRefused() throws IOException {
+        RecordLayout<Stats> layout = RecordLayout.of(Stats.class, btf());
+        ByteBuffer view = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
+        assertThatThrownBy(() -> layout.decode(view, 32, 48)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("32").hasMessageContaining("64");
+        assertThatThrownBy(() -> layout.decode(view, -1, 48)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> layout.decode(view, 0, 40)).isInstanceOf(LayoutException.class)
+                .hasMessageContaining("record of 40 bytes is shorter than the struct's 48");
+    }
+
+    @Test
     void aShortRecordAndARecordOfNoComponentsSayWhatIsWrong() throws IOException {
         RecordLayout<Stats> layout = RecordLayout.of(Stats.class, btf());
         assertThatThrownBy(() -> layout.decode(ByteBuffer.allocate(8))).isInstanceOf(LayoutException.class)
