@@ -80,8 +80,10 @@ final class EventBuffer<T> implements AutoCloseable {
     /** Ends waiting for their drain: the poll number after which they count, and what they say. */
     private final List<PendingEnd> pendingEnds = new ArrayList<>();
     private String ended;
-    /** {@link #accept}, made once: a method reference per poll would be garbage per wakeup. */
-    /** Each record as its place in the source's view: no object per record but the event itself. */
+    /**
+     * {@link #accept}, made once (a method reference per poll would be garbage per wakeup): each record as
+     * its place in the source's view, so no object per record but the event itself.
+     */
     private final io.junitebpf.bpf.RecordHandler handler = this::accept;
     /** The reader's own: what the current poll decoded, not yet in the log. */
     private final List<T> decoded = new ArrayList<>();
