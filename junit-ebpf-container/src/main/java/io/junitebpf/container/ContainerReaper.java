@@ -4,9 +4,11 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Instant;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +24,11 @@ final class ContainerReaper {
     public static final String LABEL = "io.junitebpf.runtime";
     /** The owning JVM's pid. */
     public static final String PID_LABEL = LABEL + ".pid";
-    /** The owning JVM's start instant (guards against pid reuse). */
+    /**
+     * When the owning JVM started, in clock ticks since boot as /proc/PID/stat gives it (guards against pid reuse).
+     * Not {@code ProcessHandle.Info.startInstant()}: each JVM adds the boot time in whole seconds, read once, so two
+     * JVMs can disagree by a second on the same process after the clock is stepped.
+     */
     public static final String JVM_START_LABEL = LABEL + ".jvm-start";
     /** The host the owning JVM runs on: only its own host's orphans are judged. */
     public static final String HOST_LABEL = LABEL + ".host";
@@ -39,7 +45,7 @@ final class ContainerReaper {
         ProcessHandle self = ProcessHandle.current();
         return Map.of(LABEL, "true",
                 PID_LABEL, Long.toString(self.pid()),
-                JVM_START_LABEL, startOf(self).map(Instant::toString).orElse("?"),
+                JVM_START_LABEL, startOf(self.pid()).orElse("?"),
                 HOST_LABEL, hostName(),
                 TEST_CLASS_LABEL, testClass);
     }
@@ -82,17 +88,23 @@ final class ContainerReaper {
         } catch (NumberFormatException e) {
             return false;
         }
-        Optional<ProcessHandle> owner = ProcessHandle.of(pid);
-        if (owner.isEmpty()) {
+        if (ProcessHandle.of(pid).isEmpty()) {
             return false;
         }
         String started = labels.get(JVM_START_LABEL);
-        return started == null || started.equals("?")
-                || startOf(owner.get()).map(Instant::toString).map(started::equals).orElse(true);
+        return started == null || started.equals("?") || startOf(pid).map(started::equals).orElse(true);
     }
 
-    private static Optional<Instant> startOf(ProcessHandle process) {
-        return process.info().startInstant();
+    /** A process's start in clock ticks since boot (field 22 of /proc/PID/stat), if it can be read. */
+    static Optional<String> startOf(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the fields after the command name, which is in parentheses and may hold spaces and parentheses
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return fields.length > 19 ? Optional.of(fields[19]) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     static String hostName() {

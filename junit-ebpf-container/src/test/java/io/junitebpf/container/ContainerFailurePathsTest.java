@@ -2,6 +2,7 @@ package io.junitebpf.container;
 
 import io.junitebpf.remote.RemoteTestResult;
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
 import io.junitebpf.junit.EbpfConfig;
 import io.junitebpf.junit.spi.TestOutcome.Status;
 import org.junit.platform.engine.TestExecutionResult;
@@ -112,16 +113,41 @@ class ContainerFailurePathsTest {
         DockerClient client = DockerEngine.client();
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        String id = client.createContainerCmd(runtimeImage()).withCmd("sleep", "infinity")
-                .withLabels(Map.of(ContainerReaper.LABEL, "true", ContainerReaper.PID_LABEL, Long.toString(gone.pid()),
-                        ContainerReaper.JVM_START_LABEL, "2000-01-01T00:00:00Z",
-                        ContainerReaper.HOST_LABEL, ContainerReaper.hostName(),
-                        ContainerReaper.TEST_CLASS_LABEL, "OrphanTest"))
-                .exec().getId();
-        client.startContainerCmd(id).exec();
+        startLabelled(client, "OrphanTest", gone.pid(), "2000-01-01T00:00:00Z");
 
         assertThat(ContainerReaper.removeOrphans(client)).isGreaterThanOrEqualTo(1);
         assertThat(ownContainers("OrphanTest")).isEmpty();
+    }
+
+    @Test
+    void aLiveOwnersContainerStaysAndOneWhosePidWasReusedGoes() throws Exception {
+        DockerClient client = DockerEngine.client();
+        long self = ProcessHandle.current().pid();
+        String started = ContainerReaper.startOf(self).orElseThrow();
+        String live = startLabelled(client, "LiveOwnerTest", self, started);
+        // the same pid, started one tick later: another process that was given the owner's pid
+        String reused = startLabelled(client, "ReusedPidTest", self, Long.toString(Long.parseLong(started) + 1));
+        try {
+            ContainerReaper.removeOrphans(client);
+
+            assertThat(ownContainers("LiveOwnerTest")).as("the container of this JVM, which still runs")
+                    .extracting(Container::getId).containsExactly(live);
+            assertThat(ownContainers("ReusedPidTest")).as("container %s, whose owner's pid now names another "
+                    + "process", reused.substring(0, 12)).isEmpty();
+        } finally {
+            client.removeContainerCmd(live).withForce(true).exec();
+        }
+    }
+
+    private static String startLabelled(DockerClient client, String testClass, long pid, String started) {
+        String id = client.createContainerCmd(runtimeImage()).withCmd("sleep", "infinity")
+                .withLabels(Map.of(ContainerReaper.LABEL, "true", ContainerReaper.PID_LABEL, Long.toString(pid),
+                        ContainerReaper.JVM_START_LABEL, started,
+                        ContainerReaper.HOST_LABEL, ContainerReaper.hostName(),
+                        ContainerReaper.TEST_CLASS_LABEL, testClass))
+                .exec().getId();
+        client.startContainerCmd(id).exec();
+        return id;
     }
 
     @Test
@@ -161,7 +187,7 @@ class ContainerFailurePathsTest {
         });
     }
 
-    private static List<?> ownContainers(String testClass) {
+    private static List<Container> ownContainers(String testClass) {
         return DockerEngine.client().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(ContainerReaper.TEST_CLASS_LABEL, testClass)).exec();
     }
