@@ -34,6 +34,7 @@ public final class TestRunCall {
     public static final int BRIEF_REPEAT = 16;
 
     private static final int EINTR = 4;
+    private static final int ENOSPC = 28;
     private static final int BPF_PROG_TEST_RUN = 10;
     /** The options block: the kernel's attr or libbpf's opts, both 80 bytes, then the errno slot. */
     private static final long SIZE = 80;
@@ -104,19 +105,25 @@ public final class TestRunCall {
      * where no upcall can happen: the raw syscall, or libbpf's function, which with the 80-byte options
      * libbpf 1.x knows whole prints nothing (a print would be an upcall). Long runs (a large repeat count)
      * and sleepable programs (syscall programs) take the normal kind, which lets the JVM reach safepoints.
+     *
+     * <p>The critical syscall does not capture errno: capturing calls into the JVM and the C library after
+     * every call, success or not, and on a VM where each system call empties the TLB those are pages to walk
+     * again each run (about 3% of a run, scripts/bench-testrun). A brief run that fails is asked again by
+     * the capturing kind ({@link #errnoOfFailed}).
      */
     private record Call(MethodHandle syscall, MethodHandle libbpf) {
         static Call of(boolean critical) {
-            Linker.Option[] syscallOptions = critical
-                    ? new Linker.Option[] {Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"),
-                            Linker.Option.critical(false)}
-                    : new Linker.Option[] {Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno")};
             // long syscall(long number, ...): the variadic arguments as longs, as the C library reads them
-            MethodHandle syscall = NativeLibrary.LINKER.downcallHandle(
-                    NativeLibrary.LINKER.defaultLookup().find("syscall").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG), syscallOptions);
+            FunctionDescriptor syscallType = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS,
+                    JAVA_LONG);
+            MemorySegment syscallAddress = NativeLibrary.LINKER.defaultLookup().find("syscall").orElseThrow();
+            MethodHandle syscall = critical
+                    ? NativeLibrary.LINKER.downcallHandle(syscallAddress, syscallType,
+                            Linker.Option.firstVariadicArg(1), Linker.Option.critical(false))
+                    : NativeLibrary.LINKER.downcallHandle(syscallAddress, syscallType,
+                            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
             // bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts), its address the first
-            // argument: a constant handle the JIT inlines, for any loaded libbpf
+            // argument: a constant handle the JIT inlines, for any loaded libbpf; it returns -errno itself
             MethodHandle libbpf = critical
                     ? NativeLibrary.LINKER.downcallHandle(FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS),
                             Linker.Option.critical(false))
@@ -177,10 +184,13 @@ public final class TestRunCall {
                 }
                 setOptions(f, block, fd, data != null, dataIn, dataOut, context != null, ctxIn, contextOut, repeat,
                         flags, cpu, dataInAt, dataOutAt, ctxInAt, ctxOutAt);
-                if (SYS_BPF > 0) {
-                    long rc = (long) call.syscall().invokeExact(scratch.errno(), SYS_BPF, (long) BPF_PROG_TEST_RUN,
-                            block, SIZE);
-                    errno = rc == -1 ? Errors.errno(scratch.errno()) : 0;
+                if (SYS_BPF > 0 && brief) {
+                    long rc = (long) CRITICAL.syscall().invokeExact(SYS_BPF, (long) BPF_PROG_TEST_RUN, block, SIZE);
+                    errno = rc == -1 ? errnoOfFailed(f, scratch, dataOut, contextOut, () -> setOptions(f, block, fd,
+                            data != null, dataIn, dataOut, context != null, ctxIn, contextOut, repeat, flags, cpu,
+                            dataInAt, dataOutAt, ctxInAt, ctxOutAt)) : 0;
+                } else if (SYS_BPF > 0) {
+                    errno = capturing(scratch);
                 } else {
                     int rc = (int) call.libbpf().invokeExact(function, fd, block);
                     errno = rc < 0 ? -rc : 0;
@@ -208,6 +218,31 @@ public final class TestRunCall {
         }
         return new TestRunResult(returnValue, outData, contextFromInput && context != null
                 ? copyOut(block, ctxInAt, ctxIn) : outCtx, duration);
+    }
+
+    /**
+     * The errno of a brief run that failed without capturing it. A run that fails either never ran the
+     * program (the kernel refused the input: nothing happened, so asking again is free of side effects and
+     * gets the same answer, errno captured this time) or ran it and found an output buffer too small (the
+     * kernel then wrote the full size over the buffer's, and ran it once already: ENOSPC without a second
+     * run). A second attempt that succeeds (a refusal that was transient, out of memory) is the run.
+     */
+    private static int errnoOfFailed(Fields f, Scratch scratch, int dataOut, int contextOut, Runnable options)
+            throws Throwable {
+        MemorySegment block = scratch.block();
+        if (Integer.toUnsignedLong(block.get(JAVA_INT, f.dataSizeOut())) > dataOut
+                || Integer.toUnsignedLong(block.get(JAVA_INT, f.ctxSizeOut())) > contextOut) {
+            return ENOSPC;
+        }
+        options.run();
+        return capturing(scratch);
+    }
+
+    /** The run through the syscall that captures errno: 0 or the errno. */
+    private static int capturing(Scratch scratch) throws Throwable {
+        long rc = (long) NORMAL.syscall().invokeExact(scratch.errno(), SYS_BPF, (long) BPF_PROG_TEST_RUN,
+                scratch.block(), SIZE);
+        return rc == -1 ? Errors.errno(scratch.errno()) : 0;
     }
 
     // Written again before every attempt: the kernel overwrote the size fields with what it produced.

@@ -62,9 +62,12 @@ class TestRunBadInputTest {
 
     @Test
     void aCpuForAnXdpProgram() {
+        long passedBefore = TestRunTest.verdict(bpf, 0);
         assertThatThrownBy(() -> bpf.program("xdp_firewall").testRun(TestRun.data(udpFrame(1, 0)).onCpu(0)))
                 .isInstanceOfSatisfying(BpfException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL))
                 .hasMessageContaining("flags=[RUN_ON_CPU]").hasMessageContaining("no cpu flag");
+        assertThat(TestRunTest.verdict(bpf, 0)).as("runs of a program whose input the kernel refused")
+                .isEqualTo(passedBefore);
     }
 
     @Test

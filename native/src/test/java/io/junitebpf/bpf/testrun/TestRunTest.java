@@ -138,9 +138,12 @@ class TestRunTest {
     @Test
     void anUnchangedPacketTooLargeForItsBufferSaysWhichSizeToGive() {
         byte[] in = udpFrame(53, 4);
+        long passedBefore = verdict(0);
         assertThatThrownBy(() -> bpf.program("xdp_firewall").testRun(TestRun.data(in).withDataSizeOut(20)))
                 .isInstanceOfSatisfying(BpfException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOSPC))
                 .hasMessageContaining("withDataSizeOut(" + in.length + ")");
+        // the kernel ran the program before it found the buffer too small: once, not again to learn the errno
+        assertThat(verdict(0)).as("runs of the program").isEqualTo(passedBefore + 1);
     }
 
     @Test
@@ -214,6 +217,15 @@ class TestRunTest {
     }
 
     private static long dropped() {
-        return ByteBuffer.wrap(bpf.global("verdicts").bytes()).order(ByteOrder.nativeOrder()).getLong(8);
+        return verdict(1);
+    }
+
+    /** xdp_firewall's count of runs that passed (0) or dropped (1) the packet. */
+    static long verdict(int which) {
+        return verdict(bpf, which);
+    }
+
+    static long verdict(LoadedObject object, int which) {
+        return ByteBuffer.wrap(object.global("verdicts").bytes()).order(ByteOrder.nativeOrder()).getLong(8 * which);
     }
 }
