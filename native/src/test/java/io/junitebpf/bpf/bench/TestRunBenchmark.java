@@ -8,27 +8,28 @@ import io.junitebpf.bpf.TestRunResult;
 import io.junitebpf.bpf.XdpAction;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Test-run throughput through {@link Program#testRun} against a C loop over the
- * same object and program. Not a unit test: run it with {@code scripts/bench-testrun}.
+ * Test-run throughput through {@link Program#testRun} against C over the same program. Not a unit test: run
+ * it with {@code scripts/bench-testrun}.
  *
- * <p>Fairness: the C loop (native/src/test/c/testrun_loop.c) is one process that stays up and runs a batch
- * of calls whenever asked, so short C, Java API and bare FFM batches alternate many times (their order
- * rotating each round) and a burst of load from other work on the machine hits all three alike; process
- * start and object load stay out of every measurement. All sides count their own thread's CPU time (user +
- * system, most of it the kernel's run) over the batch: on a shared machine wall time would measure the
- * neighbours too. The figures are medians over the rounds. The goal's C loop calls libbpf's
- * bpf_prog_test_run_opts, as a C user would; the Java API skips that wrapper, so a second C loop that makes
- * the raw syscall the same way is measured too and its ratio printed beside.
+ * <p>Fairness: the C loops (native/src/test/c/testrun_batch.c) are a shared library this JVM loads and calls
+ * once per batch, on the program this JVM loaded. In this process, not in one of their own: on this
+ * project's VMs two processes running the same loop differ by up to a third for their whole lives (seen as
+ * 1.75 against 2.5 µs a call, on either side), which made a C process against a JVM a draw of lots; in one
+ * process both share the page tables and that fate. Short C, Java API and bare FFM batches alternate many
+ * times (their order rotating each round), so a burst of load from other work hits all alike. Every side
+ * counts its own thread's CPU time (user + system, most of it the kernel's run) over the batch: on a shared
+ * machine wall time would measure the neighbours too. The figures are medians over the rounds. The goal's C
+ * loop calls libbpf's bpf_prog_test_run_opts, as a C user would; the Java API skips that wrapper, so a second
+ * C loop that makes the raw syscall the same way is measured too and its ratio printed beside.
  *
- * <p>Each call runs xdp_firewall of bpf-test/testrun.bpf.o once ({@code repeat = 1})
- * on a 64-byte Ethernet/IPv4/UDP packet, as the C loop does.
+ * <p>Each call runs xdp_firewall of bpf-test/testrun.bpf.o once ({@code repeat = 1}) on a 64-byte
+ * Ethernet/IPv4/UDP packet, as the C loops do.
  */
 public final class TestRunBenchmark {
 
@@ -39,7 +40,7 @@ public final class TestRunBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Path cLoop = Path.of(args[0]);
+        Path library = Path.of(args[0]);
         Path object = Path.of(args[1]);
         int calls = args.length > 2 ? Integer.parseInt(args[2]) : 50_000;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 21;
@@ -49,30 +50,31 @@ public final class TestRunBenchmark {
         List<Double> ratios = new ArrayList<>();
         List<Double> ffm = new ArrayList<>();
         List<Double> cRaw = new ArrayList<>();
-        try (LoadedObject bpf = BpfObject.openFile(object).load(); CLoop cSide = new CLoop(cLoop, object, false);
-             CLoop cRawSide = new CLoop(cLoop, object, true)) {
+        double[] syscallFloor;
+        try (LoadedObject bpf = BpfObject.openFile(object).load()) {
             Program program = bpf.program("xdp_firewall");
             TestRun run = TestRun.data(packet);
+            int fd = programFd(program.id());
+            CBatch cSide = new CBatch(library, fd);
+            RawLoop raw = new RawLoop(fd, packet);
             System.out.printf("test runs of xdp_firewall on a %d-byte packet, repeat = 1: batches of %,d calls,"
-                    + " %d rounds of C / Java API / bare FFM / C by syscall in rotating order after warm-up%n",
-                    packet.length, calls,
-                    rounds);
-            RawLoop raw = new RawLoop(program.id(), packet);
-            for (int warm = 0; warm < 3; warm++) { // JIT, caches, the C side's first batch
+                    + " %d rounds of C / Java API / bare FFM / C by syscall in rotating order after warm-up,"
+                    + " all in this process%n", packet.length, calls, rounds);
+            for (int warm = 0; warm < 3; warm++) { // JIT, caches
                 measure(program, run, calls);
                 raw.measure(calls);
-                cSide.measure(calls);
-                cRawSide.measure(calls);
+                cSide.measure(calls, CBatch.LIBBPF);
+                cSide.measure(calls, CBatch.SYSCALL);
             }
             for (int round = 0; round < rounds; round++) {
                 double[] rate = new double[4];
                 for (int k = 0; k < 4; k++) {
                     int side = (round + k) % 4;
                     rate[side] = switch (side) {
-                        case 0 -> cSide.measure(calls);
+                        case 0 -> cSide.measure(calls, CBatch.LIBBPF);
                         case 1 -> measure(program, run, calls);
                         case 2 -> raw.measure(calls);
-                        default -> cRawSide.measure(calls);
+                        default -> cSide.measure(calls, CBatch.SYSCALL);
                     };
                 }
                 c.add(rate[0]);
@@ -83,15 +85,16 @@ public final class TestRunBenchmark {
                 System.out.printf("round %2d  C %,9.0f   Java API %,9.0f   bare FFM %,9.0f   C by syscall %,9.0f"
                         + " calls/CPU-s   API/C %.3f%n", round, rate[0], rate[1], rate[2], rate[3], rate[1] / rate[0]);
             }
+            syscallFloor = syscallFloor(cSide, calls, rounds);
         }
         perPacket(object);
-        double[] syscallFloor = syscallFloor(cLoop, object, calls, rounds);
         double cMedian = median(c);
         double javaMedian = median(java);
         System.out.printf("median C    %,12.0f calls/CPU-s (%.0f ns a call)%n", cMedian, 1e9 / cMedian);
         System.out.printf("median Java %,12.0f calls/CPU-s (%.0f ns a call)%n", javaMedian, 1e9 / javaMedian);
-        System.out.printf("median bare FFM in this JVM %,12.0f calls/CPU-s (%.0f ns a call): the JVM's share of the"
-                + " gap, the API's is the rest%n", median(ffm), 1e9 / median(ffm));
+        System.out.printf("median bare FFM in this JVM %,12.0f calls/CPU-s (%.0f ns a call): bare FFM / C %.3f, the"
+                + " JVM's share of the gap, the API's is the rest%n", median(ffm), 1e9 / median(ffm),
+                median(ffm) / cMedian);
         System.out.printf("median C by syscall(SYS_bpf), without libbpf's wrapper, as the Java API calls it %,12.0f"
                 + " calls/CPU-s (%.0f ns a call): Java API / it %.3f%n", median(cRaw), 1e9 / median(cRaw),
                 javaMedian / median(cRaw));
@@ -121,7 +124,7 @@ public final class TestRunBenchmark {
      * page tables (PTI) without PCID, every system call empties the TLB, and a JVM's loop touches more pages
      * than a C loop's to refill it.
      */
-    private static double[] syscallFloor(Path cLoop, Path object, int calls, int rounds) throws Exception {
+    private static double[] syscallFloor(CBatch cSide, int calls, int rounds) {
         long getppid = switch (io.junitebpf.bpf.internal.Syscalls.ARCH) {
             case "amd64", "x86_64" -> 110;
             case "aarch64", "riscv64" -> 173;
@@ -136,33 +139,27 @@ public final class TestRunBenchmark {
                 java.lang.foreign.ValueLayout.JAVA_LONG), java.lang.foreign.Linker.Option.critical(false));
         List<Double> cNanos = new ArrayList<>();
         List<Double> javaNanos = new ArrayList<>();
-        try (CLoop cSide = new CLoop(cLoop, object, "getppid")) {
-            for (int round = -3; round < rounds; round++) {
-                double cRate = cSide.measure(calls);
-                long t0 = THREADS.getCurrentThreadCpuTime();
-                for (int i = 0; i < calls; i++) {
-                    try {
-                        if ((long) syscall.invokeExact(getppid) <= 0) {
-                            throw new IllegalStateException("getppid failed");
-                        }
-                    } catch (Throwable t) {
-                        throw new IllegalStateException(t);
+        for (int round = -3; round < rounds; round++) {
+            double cRate = cSide.measure(calls, CBatch.GETPPID);
+            long t0 = THREADS.getCurrentThreadCpuTime();
+            for (int i = 0; i < calls; i++) {
+                try {
+                    if ((long) syscall.invokeExact(getppid) <= 0) {
+                        throw new IllegalStateException("getppid failed");
                     }
+                } catch (Throwable t) {
+                    throw new IllegalStateException(t);
                 }
-                double javaNs = (double) (THREADS.getCurrentThreadCpuTime() - t0) / calls;
-                if (round >= 0) {
-                    cNanos.add(1e9 / cRate);
-                    javaNanos.add(javaNs);
-                }
+            }
+            double javaNs = (double) (THREADS.getCurrentThreadCpuTime() - t0) / calls;
+            if (round >= 0) {
+                cNanos.add(1e9 / cRate);
+                javaNanos.add(javaNs);
             }
         }
         return new double[] {median(cNanos), median(javaNanos)};
     }
 
-    /**
-     * What a test over 10,000 different packets costs per packet in this API: building each with
-     * PacketBuilder, then running it once (not the JUnit machinery around it).
-     */
     private static void perPacket(Path object) {
         int count = 10_000;
         try (LoadedObject bpf = BpfObject.openFile(object).load()) {
@@ -193,8 +190,9 @@ public final class TestRunBenchmark {
     }
 
     /**
-     * The same call with no API around it: one downcall to bpf_prog_test_run_opts on preset native
-     * memory, to tell what the JVM costs from what Program.testRun adds.
+     * The same call with no API around it: one critical downcall to bpf_prog_test_run_opts on preset native
+     * memory (the leanest call a JVM can make of the C loop's function), to tell what the JVM costs from what
+     * Program.testRun adds.
      */
     private static final class RawLoop {
         private final java.lang.invoke.MethodHandle run;
@@ -203,14 +201,14 @@ public final class TestRunBenchmark {
         private final java.lang.foreign.MemorySegment in;
         private final java.lang.foreign.MemorySegment out;
 
-        RawLoop(int programId, byte[] packet) throws IOException {
+        RawLoop(int fd, byte[] packet) {
             var linker = java.lang.foreign.Linker.nativeLinker();
             var arena = java.lang.foreign.Arena.ofAuto();
             run = linker.downcallHandle(java.lang.foreign.SymbolLookup.libraryLookup("libbpf.so.1", arena)
                     .find("bpf_prog_test_run_opts").orElseThrow(), java.lang.foreign.FunctionDescriptor.of(
                     java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT,
-                    java.lang.foreign.ValueLayout.ADDRESS));
-            fd = programFd(programId);
+                    java.lang.foreign.ValueLayout.ADDRESS), java.lang.foreign.Linker.Option.critical(false));
+            this.fd = fd;
             opts = arena.allocate(80, 8);
             in = arena.allocate(packet.length);
             in.copyFrom(java.lang.foreign.MemorySegment.ofArray(packet));
@@ -237,69 +235,65 @@ public final class TestRunBenchmark {
             }
             return calls * 1e9 / (THREADS.getCurrentThreadCpuTime() - t0);
         }
+    }
 
-        /** This process's fd of the program with that id (fdinfo names each bpf-prog fd's prog_id). */
-        private static int programFd(int programId) throws IOException {
-            try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fdinfo"))) {
-                for (Path info : fds.toList()) {
-                    String text;
-                    try {
-                        text = java.nio.file.Files.readString(info);
-                    } catch (IOException gone) {
-                        continue;
-                    }
-                    if (text.contains("prog_id:\t" + programId + "\n")) {
-                        return Integer.parseInt(info.getFileName().toString());
-                    }
+    /** This process's fd of the program with that id (fdinfo names each bpf-prog fd's prog_id). */
+    private static int programFd(int programId) throws IOException {
+        try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fdinfo"))) {
+            for (Path info : fds.toList()) {
+                String text;
+                try {
+                    text = java.nio.file.Files.readString(info);
+                } catch (IOException gone) {
+                    continue;
+                }
+                if (text.contains("prog_id:\t" + programId + "\n")) {
+                    return Integer.parseInt(info.getFileName().toString());
                 }
             }
-            throw new IllegalStateException("no fd of program id " + programId + " in /proc/self/fdinfo");
         }
+        throw new IllegalStateException("no fd of program id " + programId + " in /proc/self/fdinfo");
     }
 
-    /** The C loop as a process that runs a batch of calls per line it reads and answers with their CPU time. */
-    private static final class CLoop implements AutoCloseable {
-        private final Process process;
-        private final java.io.BufferedReader answers;
-        private final java.io.Writer requests;
+    /** The C loops of testrun_batch.c, in this process: one downcall a batch, which answers its CPU time. */
+    private static final class CBatch {
+        static final int LIBBPF = 0;
+        static final int SYSCALL = 1;
+        static final int GETPPID = 2;
 
-        CLoop(Path binary, Path object, boolean bySyscall) throws IOException {
-            this(binary, object, bySyscall ? "syscall" : null);
+        private final java.lang.invoke.MethodHandle batch;
+        private final int fd;
+        private final java.lang.foreign.MemorySegment error = java.lang.foreign.Arena.ofAuto()
+                .allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+
+        CBatch(Path library, int fd) {
+            var linker = java.lang.foreign.Linker.nativeLinker();
+            batch = linker.downcallHandle(java.lang.foreign.SymbolLookup.libraryLookup(library,
+                            java.lang.foreign.Arena.global()).find("testrun_batch").orElseThrow(),
+                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_LONG,
+                            java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG,
+                            java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS));
+            this.fd = fd;
         }
 
-        /** {@code mode}: null (libbpf's function), "syscall" or "getppid" (see testrun_loop.c). */
-        CLoop(Path binary, Path object, String mode) throws IOException {
-            List<String> command = new ArrayList<>(List.of(binary.toString(), object.toString(), "xdp_firewall"));
-            if (mode != null) {
-                command.add(mode);
-            }
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            answers = process.inputReader(StandardCharsets.UTF_8);
-            requests = process.outputWriter(StandardCharsets.UTF_8);
-        }
-
-        double measure(int calls) throws IOException {
-            requests.write(calls + "\n");
-            requests.flush();
-            String nanos = answers.readLine();
-            if (nanos == null) {
-                throw new IllegalStateException("the C loop ended (its error is above)");
-            }
-            return calls * 1e9 / Long.parseLong(nanos.strip());
-        }
-
-        @Override
-        public void close() throws IOException {
-            requests.close();
+        /** Calls per CPU-second of a batch in {@code mode}. */
+        double measure(int calls, int mode) {
+            long nanos;
             try {
-                process.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                nanos = (long) batch.invokeExact(fd, (long) calls, mode, error);
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
             }
+            if (nanos < 0) {
+                int errno = error.get(java.lang.foreign.ValueLayout.JAVA_INT, 0);
+                throw new IllegalStateException("the C loop (mode " + mode + ") failed: "
+                        + (errno == 0 ? "a verdict other than XDP_PASS" : "errno " + errno));
+            }
+            return calls * 1e9 / nanos;
         }
     }
 
-    /** The C loop's packet: Ethernet + IPv4 + UDP to port 53, zero-padded to 64 bytes. */
+    /** The C loops' packet: Ethernet + IPv4 + UDP to port 53, zero-padded to 64 bytes. */
     private static byte[] packet() {
         byte[] head = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00,
                 0x45, 0, 0, 50, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
