@@ -49,12 +49,14 @@ final class TestRuns {
             boolean contextOnly = type == ProgramType.RAW_TRACEPOINT || type == ProgramType.SYSCALL;
             try {
                 // the result's data may be the run's own input array: TestRunResult.data() hands out copies only
-                return TestRunCall.run(handle.api(), target.buffer(), fd, run.dataArray(), run.contextArray(),
+                TestRunCall.Buffer buffer = target.buffer();
+                int returnValue = TestRunCall.run(handle.api(), buffer, fd, run.dataArray(), run.contextArray(),
                         run.dataArray() == null ? 0 : run.dataSizeOut(), contextOnly ? 0 : run.contextSizeOut(),
                         run.repeat() == 1 ? 0 : run.repeat(), run.flagBits(), run.cpu(),
                         takesPackets(type) && run.repeat() <= TestRunCall.BRIEF_REPEAT
                                 && (run.flagBits() & TestRun.Flag.XDP_LIVE_FRAMES.bit()) == 0,
                         type == ProgramType.SYSCALL && run.contextSizeOut() > 0);
+                return new TestRunResult(returnValue, buffer.takeData(), buffer.takeContext(), buffer.duration());
             } catch (TestRunCall.Failure e) {
                 throw failure(operation(name), type, run, e.outcome());
             }

@@ -7,6 +7,7 @@ import io.junitebpf.bpf.FeatureUnavailableException;
 import io.junitebpf.bpf.KernelFeature;
 import io.junitebpf.bpf.KernelFeatures;
 import io.junitebpf.bpf.LoadedObject;
+import io.junitebpf.bpf.Program;
 import io.junitebpf.bpf.ProgramType;
 import io.junitebpf.bpf.TcAction;
 import io.junitebpf.bpf.TestRun;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -114,6 +116,26 @@ class TestRunTest {
             for (var r : results) {
                 assertThat(r.get()).isBetween(1000, 1003);
             }
+        }
+    }
+
+    @Test
+    void runsOfOneProgramTakingTurnsEachSeeTheirOwnPacket() {
+        // a packet run again is not copied again: the program's buffer must never answer with another's bytes
+        Program reflect = bpf.program("xdp_reflect");
+        TestRun a = TestRun.data(udpFrame(1000, 4));
+        TestRun b = TestRun.data(udpFrame(2000, 40));
+        TestRun grown = TestRun.data(udpFrame(3000, 0));
+        for (TestRun run : List.of(a, a, b, a, b, b, a)) {
+            byte[] in = run.data();
+            byte[] out = reflect.testRun(run).data();
+            assertThat(out).as("output of the %d-byte packet", in.length).hasSize(in.length);
+            assertThat(Arrays.copyOfRange(out, 0, 6)).isEqualTo(Arrays.copyOfRange(in, 6, 12));
+            assertThat(Arrays.copyOfRange(out, 12, in.length)).isEqualTo(Arrays.copyOfRange(in, 12, in.length));
+        }
+        for (int i = 0; i < 2; i++) {
+            byte[] out = bpf.program("xdp_grow").testRun(grown).data();
+            assertThat(Arrays.copyOfRange(out, 16, out.length)).isEqualTo(grown.data());
         }
     }
 
