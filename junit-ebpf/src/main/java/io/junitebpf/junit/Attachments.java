@@ -9,7 +9,6 @@ import io.junitebpf.elf.ElfException;
 import io.junitebpf.elf.ElfFile;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.lang.reflect.AnnotatedElement;
 import java.nio.file.Path;
@@ -30,21 +29,21 @@ final class Attachments {
         elements.add(context.getRequiredTestClass());
         context.getTestMethod().ifPresent(elements::add);
         for (AnnotatedElement element : elements) {
-            for (AttachUsdt a : AnnotationSupport.findRepeatableAnnotations(element, AttachUsdt.class)) {
+            for (AttachUsdt a : Declared.repeatable(element, AttachUsdt.class)) {
                 usdt(context, a);
             }
-            for (AttachUprobe a : AnnotationSupport.findRepeatableAnnotations(element, AttachUprobe.class)) {
+            for (AttachUprobe a : Declared.repeatable(element, AttachUprobe.class)) {
                 uprobe(context, a);
             }
-            for (AttachTracepoint a : AnnotationSupport.findRepeatableAnnotations(element, AttachTracepoint.class)) {
+            for (AttachTracepoint a : Declared.repeatable(element, AttachTracepoint.class)) {
                 tracepoint(context, a);
             }
-            for (AttachKprobe a : AnnotationSupport.findRepeatableAnnotations(element, AttachKprobe.class)) {
+            for (AttachKprobe a : Declared.repeatable(element, AttachKprobe.class)) {
                 Program program = program(context, a.object(), a.program(), "@AttachKprobe");
                 Kprobe probe = a.syscall() ? Kprobe.syscall(a.function()) : Kprobe.function(a.function());
                 own(context, program.attachKprobe(a.retprobe() ? probe.returning() : probe));
             }
-            for (AutoAttach a : AnnotationSupport.findRepeatableAnnotations(element, AutoAttach.class)) {
+            for (AutoAttach a : Declared.repeatable(element, AutoAttach.class)) {
                 own(context, program(context, a.object(), a.program(), "@AutoAttach").attach());
             }
         }

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.lang.reflect.AnnotatedElement;
 import java.util.ArrayList;
@@ -50,7 +49,7 @@ final class EnvironmentExtension implements ExecutionCondition {
         }
         Optional<AnnotatedElement> element = context.getElement();
         if (element.isPresent() && missing.isEmpty()) {
-            AnnotationSupport.findAnnotation(element.get(), RequiresKernel.class).ifPresent(r -> {
+            Declared.find(element.get(), RequiresKernel.class).ifPresent(r -> {
                 KernelVersion wanted;
                 try {
                     wanted = KernelVersion.parse(r.value());
@@ -63,7 +62,7 @@ final class EnvironmentExtension implements ExecutionCondition {
                     missing.add("needs Linux " + r.value() + "+, running " + running);
                 }
             });
-            AnnotationSupport.findAnnotation(element.get(), RequiresFeature.class).ifPresent(r -> {
+            Declared.find(element.get(), RequiresFeature.class).ifPresent(r -> {
                 for (KernelFeature feature : r.value()) {
                     try {
                         KernelFeatures.require(feature);

@@ -3,7 +3,6 @@ package io.junitebpf.junit;
 import io.junitebpf.junit.spi.RemoteRuntime;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.util.List;
 import java.util.Optional;
@@ -92,7 +91,7 @@ final class RuntimeSelection {
             return configured;
         }
         Optional<String> annotated = Settings.classContext(context).getTestClass()
-                .flatMap(t -> AnnotationSupport.findAnnotation(t, EbpfTest.class)).map(EbpfTest::kernel)
+                .flatMap(t -> Declared.find(t, EbpfTest.class)).map(EbpfTest::kernel)
                 .filter(k -> !k.isBlank());
         return annotated.isEmpty() ? configured : EbpfConfig.of(
                 key -> key.equals(EbpfConfig.KERNEL_PROPERTY_NAME) ? annotated.get()

@@ -2,7 +2,6 @@ package io.junitebpf.junit;
 
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +36,7 @@ record Settings(List<String> objects, EbpfTest.Lifecycle lifecycle, EbpfTest.Str
                 return Optional.of(registered);
             }
         }
-        return context.getTestClass().flatMap(t -> AnnotationSupport.findAnnotation(t, EbpfTest.class))
+        return context.getTestClass().flatMap(t -> Declared.find(t, EbpfTest.class))
                 .map(Settings::of);
     }
 

@@ -21,7 +21,6 @@ import java.util.Optional;
 final class TestScope implements AutoCloseable {
 
     static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create("io.junitebpf");
-    private static final String KEY = TestScope.class.getName();
 
     /** One loaded object and the BTF its records are checked against. */
     record Loaded(String resource, LoadedObject object, Btf btf) {
@@ -58,8 +57,9 @@ final class TestScope implements AutoCloseable {
 
     /** The scope of {@code context} itself (created on first use, e.g. by a constructor parameter). */
     static TestScope current(ExtensionContext context) {
-        boolean strict = Settings.find(context).map(s -> s.strict(context)).orElse(false);
-        return of(context, strict);
+        TestScope existing = context.getStore(NAMESPACE).get(key(context), TestScope.class);
+        return existing != null ? existing
+                : of(context, Settings.find(context).map(s -> s.strict(context)).orElse(false));
     }
 
     /** Scopes from the method's outwards, for lookups. */
@@ -74,8 +74,24 @@ final class TestScope implements AutoCloseable {
         return chain;
     }
 
-    private static String key(ExtensionContext context) {
-        return KEY + ":" + context.getUniqueId();
+    /**
+     * The key of the scope of {@code context} itself: a store answers from its ancestors' entries too, so each
+     * context's scope has a key of its own (the context, by identity: one per test and class run).
+     */
+    private static ScopeKey key(ExtensionContext context) {
+        return new ScopeKey(context);
+    }
+
+    private record ScopeKey(ExtensionContext context) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ScopeKey other && other.context == context;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(context);
+        }
     }
 
     private boolean loadedOnce;
