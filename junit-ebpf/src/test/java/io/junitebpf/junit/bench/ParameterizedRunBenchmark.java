@@ -52,17 +52,20 @@ public final class ParameterizedRunBenchmark {
         return i % 1000 == 9 ? XdpAction.XDP_DROP : XdpAction.XDP_PASS;
     }
 
-    /** The object loaded once for the class. */
-    @EbpfTest(objects = OBJECT, lifecycle = EbpfTest.Lifecycle.PER_CLASS)
-    static class OneLoadPerClass {
-        static Stream<Integer> packets() {
-            return IntStream.range(0, PACKETS).boxed();
-        }
-
+    /** The test; each subclass says how many packets ({@code packets()}, which JUnit finds in the class run). */
+    abstract static class Verdicts {
         @ParameterizedTest
         @MethodSource("packets")
         void eachPacketGetsItsVerdict(int i, @Bpf("xdp_verdicts") Program xdp) {
             assertThat(xdp.testRun(TestRun.data(packet(i)))).hasVerdict(verdict(i));
+        }
+    }
+
+    /** The object loaded once for the class. */
+    @EbpfTest(objects = OBJECT, lifecycle = EbpfTest.Lifecycle.PER_CLASS)
+    static class OneLoadPerClass extends Verdicts {
+        static Stream<Integer> packets() {
+            return IntStream.range(0, PACKETS).boxed();
         }
     }
 
@@ -93,15 +96,9 @@ public final class ParameterizedRunBenchmark {
 
     /** The object loaded for every invocation (the default). */
     @EbpfTest(objects = OBJECT)
-    static class OneLoadPerPacket {
+    static class OneLoadPerPacket extends Verdicts {
         static Stream<Integer> packets() {
             return IntStream.range(0, LOADING_PACKETS).boxed();
-        }
-
-        @ParameterizedTest
-        @MethodSource("packets")
-        void eachPacketGetsItsVerdict(int i, @Bpf("xdp_verdicts") Program xdp) {
-            assertThat(xdp.testRun(TestRun.data(packet(i)))).hasVerdict(verdict(i));
         }
     }
 
