@@ -85,7 +85,7 @@ long long testrun_batch(int fd, long calls, int mode, int *error)
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
 	for (i = 0; i < calls && !err; i++) {
 		if (mode == 2)
-			err = syscall(__NR_getppid) > 0 ? 0 : errno;
+			err = syscall(__NR_getppid) >= 0 ? 0 : errno;
 		else
 			err = mode == 1 ? run_syscall(fd) : run_libbpf(fd);
 	}

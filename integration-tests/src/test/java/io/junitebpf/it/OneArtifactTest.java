@@ -132,7 +132,8 @@ class OneArtifactTest {
         double startedAfterBoot = Long.parseLong(fields[22 - 3]) / 100.0; // USER_HZ, 100 on Linux
         Instant now = Instant.now();
         double upNow = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
-        return now.minusNanos(Math.round((upNow - startedAfterBoot) * 1e9));
+        // starttime is whole ticks, rounded down: one tick later errs on the side of a file the build wrote
+        return now.minusNanos(Math.round((upNow - startedAfterBoot - 0.01) * 1e9));
     }
 
     /** Where a run can write: temporary directories, the working directory, the caches, the build outputs. */
@@ -162,11 +163,16 @@ class OneArtifactTest {
                 }
             }
         }
-        // a directory inside another is walked with it
+        // a directory inside another is walked with it, unless that walk skips it (/dev/shm under /, the working
+        // directory in a container)
         List<Path> existing = areas.stream().filter(Files::isDirectory).toList();
-        return existing.stream()
-                .filter(a -> existing.stream().noneMatch(other -> !other.equals(a) && a.startsWith(other)))
-                .toList();
+        return existing.stream().filter(a -> skipped(a) || existing.stream()
+                .noneMatch(other -> !other.equals(a) && a.startsWith(other))).toList();
+    }
+
+    /** Pseudo file systems hold no files a run writes (and / is the working directory in a container). */
+    private static boolean skipped(Path dir) {
+        return dir.startsWith("/proc") || dir.startsWith("/sys") || dir.startsWith("/dev");
     }
 
     private static List<String> bpfObjectsWrittenSince(Path root, Instant since, Path excluded) throws IOException {
@@ -175,8 +181,7 @@ class OneArtifactTest {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                // pseudo file systems hold no files a run writes (and / is the working directory in a container)
-                boolean pseudo = dir.startsWith("/proc") || dir.startsWith("/sys") || dir.equals(Path.of("/dev"));
+                boolean pseudo = skipped(dir) && !skipped(root); // (a root in /dev is walked whole)
                 return dir.startsWith(excluded) || pseudo ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 

@@ -27,9 +27,11 @@ final class ContainerReaper {
     /**
      * When the owning JVM started, in clock ticks since boot as /proc/PID/stat gives it (guards against pid reuse).
      * Not {@code ProcessHandle.Info.startInstant()}: each JVM adds the boot time in whole seconds, read once, so two
-     * JVMs can disagree by a second on the same process after the clock is stepped.
+     * JVMs can disagree by a second on the same process after the clock is stepped. A key of its own, not the
+     * earlier {@code .jvm-start} (an instant): a reaper of either kind finds no value it can misread in the
+     * other's containers, and takes their owners for alive (they are reaped by their own kind).
      */
-    public static final String JVM_START_LABEL = LABEL + ".jvm-start";
+    public static final String JVM_START_LABEL = LABEL + ".jvm-start-ticks";
     /** The host the owning JVM runs on: only its own host's orphans are judged. */
     public static final String HOST_LABEL = LABEL + ".host";
     /** The test class the container serves. */

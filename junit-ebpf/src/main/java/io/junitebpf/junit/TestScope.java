@@ -47,7 +47,7 @@ final class TestScope implements AutoCloseable {
     }
 
     /**
-     * The scope of {@code context} itself, created on first use. Keys carry the context's unique id:
+     * The scope of {@code context} itself, created on first use. Keys are the context itself (by identity):
      * a store lookup also searches the parents, and a test must not get its class's scope.
      */
     static TestScope of(ExtensionContext context, boolean strict) {

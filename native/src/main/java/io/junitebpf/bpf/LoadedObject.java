@@ -17,6 +17,12 @@ public final class LoadedObject implements AutoCloseable {
 
     private final ObjectHandle handle;
     private final List<AutoCloseable> owned = new ArrayList<>();
+    /**
+     * One {@link Program} per name: a program keeps what its test runs reuse (its fd and type, a native
+     * buffer, the last packet copied there), which a new object per lookup would set up again each time.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Program> programs =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     LoadedObject(ObjectHandle handle) {
         this.handle = handle;
@@ -29,14 +35,15 @@ public final class LoadedObject implements AutoCloseable {
 
     /** The loaded programs, in ELF order (including those not loaded because autoload was off). */
     public List<Program> programs() {
-        return handle.programNames().stream().map(n -> new Program(this, handle, n)).toList();
+        return handle.programNames().stream().map(n -> programs.computeIfAbsent(n,
+                k -> new Program(this, handle, k))).toList();
     }
 
     /** A program by function name; the error lists the programs that exist. */
     public Program program(String name) {
         requireName(name, "program");
         handle.program(name);
-        return new Program(this, handle, name);
+        return programs.computeIfAbsent(name, k -> new Program(this, handle, k));
     }
 
     /** A map by name; the error lists the maps that exist. */

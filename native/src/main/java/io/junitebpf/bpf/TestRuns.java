@@ -14,6 +14,11 @@ final class TestRuns {
 
     /** ETH_HLEN: the kernel refuses shorter packets for every packet program type. */
     static final int ETHERNET_HEADER = 14;
+    /**
+     * XDP packets up to this size stay in one linear buffer: a page less the headroom (256) and the shared
+     * info (320 on x86-64) is 3520 bytes, less a margin for other page and struct sizes.
+     */
+    static final int XDP_LINEAR = 3072;
 
     private TestRuns() {
     }
@@ -55,12 +60,28 @@ final class TestRuns {
                         run.repeat() == 1 ? 0 : run.repeat(), run.flagBits(), run.cpu(),
                         takesPackets(type) && run.repeat() <= TestRunCall.BRIEF_REPEAT
                                 && (run.flagBits() & TestRun.Flag.XDP_LIVE_FRAMES.bit()) == 0,
+                        failsOnlyBeforeOrVisibly(type, run),
                         type == ProgramType.SYSCALL && run.contextSizeOut() > 0);
                 return new TestRunResult(returnValue, buffer.takeData(), buffer.takeContext(), buffer.duration());
             } catch (TestRunCall.Failure e) {
                 throw failure(operation(name), type, run, e.outcome());
             }
         }
+    }
+
+    /**
+     * Whether a failed run of this type and input either never ran the program or ran it and wrote the size
+     * that did not fit (ENOSPC): then its errno can be learnt by asking again, and the run need not capture
+     * it. Not so for an XDP packet beyond one page's linear room (the kernel splits it into fragments and
+     * fails a short output buffer before writing any size), nor for skb programs below layer 2 (socket
+     * filter, cgroup skb, lwt: the kernel may fail to make room for the link header after the run).
+     */
+    private static boolean failsOnlyBeforeOrVisibly(ProgramType type, TestRun run) {
+        return switch (type) {
+            case XDP -> run.dataArray() != null && run.dataArray().length <= XDP_LINEAR;
+            case SCHED_CLS, SCHED_ACT, FLOW_DISSECTOR -> true;
+            default -> false;
+        };
     }
 
     private static void precheck(String name, ProgramType type, TestRun run) {
@@ -106,6 +127,10 @@ final class TestRuns {
             case ENOSPC -> new BpfException(operation, out.dataSizeOut() > run.dataSizeOut()
                     ? "the output packet of " + out.dataSizeOut() + " bytes does not fit the " + run.dataSizeOut()
                     + "-byte buffer (TestRun.withDataSizeOut(" + out.dataSizeOut() + "))"
+                    : out.contextSizeOut() <= run.contextSizeOut() && run.dataArray() != null
+                    ? "the output packet does not fit the " + run.dataSizeOut() + "-byte buffer (a packet in"
+                    + " fragments, whose size the kernel does not say: give at least the input's, TestRun"
+                    + ".withDataSizeOut(" + Math.max(run.dataArray().length, run.dataSizeOut() + 1) + "))"
                     : "the output context of " + out.contextSizeOut() + " bytes does not fit the "
                     + run.contextSizeOut() + "-byte buffer (TestRun.withContextSizeOut(" + out.contextSizeOut()
                     + "))", out.errno(), List.of());

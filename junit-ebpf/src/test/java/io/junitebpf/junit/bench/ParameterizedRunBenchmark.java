@@ -72,10 +72,12 @@ public final class ParameterizedRunBenchmark {
     /** JUnit's own share: the same test without the extension, the object loaded by hand once. */
     static class WithoutTheExtension {
         private static LoadedObject bpf;
+        private static Program xdp;
 
         @org.junit.jupiter.api.BeforeAll
         static void load() {
             bpf = BpfObject.openResource(OBJECT).load();
+            xdp = bpf.program("xdp_verdicts");
         }
 
         @org.junit.jupiter.api.AfterAll
@@ -90,7 +92,7 @@ public final class ParameterizedRunBenchmark {
         @ParameterizedTest
         @MethodSource("packets")
         void eachPacketGetsItsVerdict(int i) {
-            assertThat(bpf.program("xdp_verdicts").testRun(TestRun.data(packet(i)))).hasVerdict(verdict(i));
+            assertThat(xdp.testRun(TestRun.data(packet(i)))).hasVerdict(verdict(i));
         }
     }
 

@@ -135,7 +135,7 @@ public final class TestRunCall {
     /** The errno of a test run of no program (fd -1): EBADF where the kernel has the command. */
     public static int probe(LibbpfApi api) {
         try {
-            run(api, new Buffer(), -1, null, null, 0, 0, 1, 0, 0, false, false);
+            run(api, new Buffer(), -1, null, null, 0, 0, 1, 0, 0, false, false, false);
             return 0;
         } catch (Failure e) {
             return e.outcome().errno();
@@ -153,13 +153,16 @@ public final class TestRunCall {
      * {@code data} and {@code context} may be null;
      * output buffers of {@code dataOut}/{@code contextOut} bytes are passed when non-zero. {@code brief}:
      * the run takes microseconds and cannot sleep (a packet program, repeat at most {@link #BRIEF_REPEAT}),
-     * so it may hold off safepoints for its duration. {@code contextFromInput}: the result's context is the
+     * so it may hold off safepoints for its duration. {@code errnoOnRetry}: a failed run of this input either
+     * never ran the program or wrote the size that did not fit (see {@link #errnoOfFailed}), so a brief run
+     * need not capture errno. {@code contextFromInput}: the result's context is the
      * input context buffer after the run (where a syscall program writes), not the output one.
      *
      * @throws Failure when the kernel refused the run (after retries on EINTR)
      */
     public static int run(LibbpfApi api, Buffer buffer, int fd, byte[] data, byte[] context, int dataOut,
-                          int contextOut, int repeat, int flags, int cpu, boolean brief, boolean contextFromInput) {
+                          int contextOut, int repeat, int flags, int cpu, boolean brief, boolean errnoOnRetry,
+                          boolean contextFromInput) {
         Fields f = FIELDS;
         int dataIn = data == null ? 0 : data.length;
         int ctxIn = context == null ? 0 : context.length;
@@ -188,7 +191,7 @@ public final class TestRunCall {
                 }
                 setOptions(f, block, fd, data != null, dataIn, dataOut, context != null, ctxIn, contextOut, repeat,
                         flags, cpu, dataInAt, dataOutAt, ctxInAt, ctxOutAt);
-                if (SYS_BPF > 0 && brief) {
+                if (SYS_BPF > 0 && brief && errnoOnRetry) {
                     long rc = (long) CRITICAL.syscall().invokeExact(SYS_BPF, (long) BPF_PROG_TEST_RUN, block, SIZE);
                     errno = rc == -1 ? errnoOfFailed(f, scratch, dataOut, contextOut, () -> setOptions(f, block, fd,
                             data != null, dataIn, dataOut, context != null, ctxIn, contextOut, repeat, flags, cpu,
@@ -227,11 +230,14 @@ public final class TestRunCall {
     }
 
     /**
-     * The errno of a brief run that failed without capturing it. A run that fails either never ran the
-     * program (the kernel refused the input: nothing happened, so asking again is free of side effects and
-     * gets the same answer, errno captured this time) or ran it and found an output buffer too small (the
-     * kernel then wrote the full size over the buffer's, and ran it once already: ENOSPC without a second
-     * run). A second attempt that succeeds (a refusal that was transient, out of memory) is the run.
+     * The errno of a brief run that failed without capturing it, for inputs whose failed runs either never
+     * ran the program (the kernel refused the input: nothing happened, so asking again is free of side
+     * effects and gets the same answer, errno captured this time) or ran it and found an output buffer too
+     * small (the kernel then wrote the full size over the buffer's, and ran it once already: ENOSPC without
+     * a second run); the caller says which inputs ({@code errnoOnRetry}). A second attempt that succeeds (a
+     * refusal that was transient) is the run. One exception, as before: a run of repeat 2 to 16 cut short
+     * by a signal (EINTR) after some of its runs is run again whole, here without being counted in
+     * {@link #interruptions()} unless the second attempt is cut short too.
      */
     private static int errnoOfFailed(Fields f, Scratch scratch, int dataOut, int contextOut, Runnable options)
             throws Throwable {

@@ -102,7 +102,8 @@ public final class TestRunBenchmark {
                 + " function through a plain critical downcall, as one would call it without this API)%n",
                 median(ffm), 1e9 / median(ffm), median(ffm) / cMedian);
         System.out.printf("median Java keeping every result %,12.0f calls/CPU-s (%.0f ns a call): kept / C %.3f (a"
-                + " result that escapes is allocated; one only looked at is not)%n", median(kept),
+                + " result that escapes is allocated; one only looked at is not; thread CPU, so its collections, on GC"
+                + " threads, are not counted)%n", median(kept),
                 1e9 / median(kept), median(kept) / cMedian);
         System.out.printf("median C by syscall(SYS_bpf), without libbpf's wrapper, as the Java API calls it %,12.0f"
                 + " calls/CPU-s (%.0f ns a call): Java API / it %.3f%n", median(cRaw), 1e9 / median(cRaw),
@@ -174,7 +175,7 @@ public final class TestRunBenchmark {
             long t0 = THREADS.getCurrentThreadCpuTime();
             for (int i = 0; i < calls; i++) {
                 try {
-                    if ((long) syscall.invokeExact(getppid) <= 0) {
+                    if ((long) syscall.invokeExact(getppid) < 0) { // (0 in a container whose init is this JVM)
                         throw new IllegalStateException("getppid failed");
                     }
                 } catch (Throwable t) {
