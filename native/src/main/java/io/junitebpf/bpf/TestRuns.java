@@ -23,8 +23,25 @@ final class TestRuns {
     private TestRuns() {
     }
 
-    /** What a run needs of its program, read once: neither changes while the object is loaded. */
-    record Target(int fd, ProgramType type, TestRunCall.Buffer buffer) {
+    /**
+     * What a run needs of its program, read once: none of it changes while the object is loaded. The type's
+     * answers are kept as booleans so that a run tests fields rather than switching on the enum: the run's
+     * path stays small enough for the JIT to inline into the caller of {@link Program#testRun}, which keeps
+     * a result the caller only looks at from being allocated (bench-testrun).
+     * {@code packets}: the type runs on packet data. {@code contextOnly}: raw tracepoint or syscall, which take
+     * a context and no data, refuse a context-out buffer and any repeat but 0 (= once).
+     * {@code failsVisibly}: a failed run of this type never ran the program or wrote the size that did not
+     * fit (XDP only up to {@link #XDP_LINEAR} bytes; see {@link #failsOnlyBeforeOrVisibly}).
+     */
+    record Target(int fd, ProgramType type, boolean packets, boolean contextOnly, boolean failsVisibly,
+                  TestRunCall.Buffer buffer) {
+        Target(int fd, ProgramType type) {
+            this(fd, type, takesPackets(type), type == ProgramType.RAW_TRACEPOINT || type == ProgramType.SYSCALL,
+                    switch (type) {
+                        case XDP, SCHED_CLS, SCHED_ACT, FLOW_DISSECTOR -> true;
+                        default -> false;
+                    }, new TestRunCall.Buffer());
+        }
     }
 
     static Target target(ObjectHandle handle, String name) {
@@ -35,37 +52,34 @@ final class TestRuns {
                 throw new BpfException("test-run program '" + name + "'", "not loaded (its autoload was off)", 0,
                         List.of());
             }
-            return new Target(fd, ProgramType.of(handle.api().programType(program)), new TestRunCall.Buffer());
+            return new Target(fd, ProgramType.of(handle.api().programType(program)));
         });
     }
 
     /**
-     * Runs under the object's lock (the monitor of its handle, as {@code ObjectHandle.locked} takes it, without
-     * a lambda to allocate per run), so the object cannot close (and its fd be reused) during the run.
+     * Runs once checked; the caller holds the object's lock (the monitor of its handle, as
+     * {@code ObjectHandle.locked} takes it, without a lambda to allocate per run), so the object cannot close
+     * (and its fd be reused) during the run, and takes the outputs from the target's buffer under it.
+     *
+     * @return the program's return value; the outputs wait in {@code target.buffer()}
      */
-    static TestRunResult run(ObjectHandle handle, String name, Target target, TestRun run) {
-        synchronized (handle) {
-            handle.pointer(); // throws when closed
-            int fd = target.fd();
-            ProgramType type = target.type();
-            precheck(name, type, run);
-            // Raw tracepoint and syscall runs refuse a context-out buffer and any repeat but 0 (= once); a
-            // syscall program's context comes back in the input buffer instead.
-            boolean contextOnly = type == ProgramType.RAW_TRACEPOINT || type == ProgramType.SYSCALL;
-            try {
-                // the result's data may be the run's own input array: TestRunResult.data() hands out copies only
-                TestRunCall.Buffer buffer = target.buffer();
-                int returnValue = TestRunCall.run(handle.api(), buffer, fd, run.dataArray(), run.contextArray(),
-                        run.dataArray() == null ? 0 : run.dataSizeOut(), contextOnly ? 0 : run.contextSizeOut(),
-                        run.repeat() == 1 ? 0 : run.repeat(), run.flagBits(), run.cpu(),
-                        takesPackets(type) && run.repeat() <= TestRunCall.BRIEF_REPEAT
-                                && (run.flagBits() & TestRun.Flag.XDP_LIVE_FRAMES.bit()) == 0,
-                        failsOnlyBeforeOrVisibly(type, run),
-                        type == ProgramType.SYSCALL && run.contextSizeOut() > 0);
-                return new TestRunResult(returnValue, buffer.takeData(), buffer.takeContext(), buffer.duration());
-            } catch (TestRunCall.Failure e) {
-                throw failure(operation(name), type, run, e.outcome());
-            }
+    static int run(ObjectHandle handle, String name, Target target, TestRun run) {
+        handle.pointerHeld(); // throws when closed
+        byte[] data = run.dataArray();
+        if (target.packets() ? data == null || data.length < ETHERNET_HEADER : target.contextOnly() && data != null) {
+            throw refusal(name, target.type(), run);
+        }
+        try {
+            // the result's data may be the run's own input array: TestRunResult.data() hands out copies only
+            return TestRunCall.run(handle.api(), target.buffer(), target.fd(), data, run.contextArray(),
+                    data == null ? 0 : run.dataSizeOut(), target.contextOnly() ? 0 : run.contextSizeOut(),
+                    run.repeat() == 1 ? 0 : run.repeat(), run.flagBits(), run.cpu(),
+                    target.packets() && run.repeat() <= TestRunCall.BRIEF_REPEAT
+                            && (run.flagBits() & TestRun.Flag.XDP_LIVE_FRAMES.bit()) == 0,
+                    failsOnlyBeforeOrVisibly(target, data),
+                    target.contextOnly() && target.type() == ProgramType.SYSCALL && run.contextSizeOut() > 0);
+        } catch (TestRunCall.Failure e) {
+            throw failure(operation(name), target.type(), run, e.outcome());
         }
     }
 
@@ -76,28 +90,26 @@ final class TestRuns {
      * fails a short output buffer before writing any size), nor for skb programs below layer 2 (socket
      * filter, cgroup skb, lwt: the kernel may fail to make room for the link header after the run).
      */
-    private static boolean failsOnlyBeforeOrVisibly(ProgramType type, TestRun run) {
-        return switch (type) {
-            case XDP -> run.dataArray() != null && run.dataArray().length <= XDP_LINEAR;
-            case SCHED_CLS, SCHED_ACT, FLOW_DISSECTOR -> true;
-            default -> false;
-        };
+    private static boolean failsOnlyBeforeOrVisibly(Target target, byte[] data) {
+        return target.failsVisibly() && (target.type() != ProgramType.XDP
+                || data != null && data.length <= XDP_LINEAR);
     }
 
-    private static void precheck(String name, ProgramType type, TestRun run) {
-        boolean packets = takesPackets(type);
-        if (packets && run.dataArray() == null) {
-            throw new IllegalArgumentException(operation(name) + ": a " + type + " program runs on packet data"
+    /**
+     * Why an input does not suit the type: no packet, a packet shorter than an Ethernet header, or data for a
+     * type that takes only a context.
+     */
+    private static IllegalArgumentException refusal(String name, ProgramType type, TestRun run) {
+        if (takesPackets(type) && run.dataArray() == null) {
+            return new IllegalArgumentException(operation(name) + ": a " + type + " program runs on packet data"
                     + " (use TestRun.data(packet))");
         }
-        if (packets && run.dataArray().length < ETHERNET_HEADER) {
-            throw new IllegalArgumentException(operation(name) + ": packet of " + run.dataArray().length
+        if (takesPackets(type)) {
+            return new IllegalArgumentException(operation(name) + ": packet of " + run.dataArray().length
                     + " bytes is shorter than an Ethernet header (" + ETHERNET_HEADER + " bytes)");
         }
-        if ((type == ProgramType.RAW_TRACEPOINT || type == ProgramType.SYSCALL) && run.dataArray() != null) {
-            throw new IllegalArgumentException(operation(name) + ": a " + type + " program takes no packet data, only a"
-                    + " context (use TestRun.context(bytes))");
-        }
+        return new IllegalArgumentException(operation(name) + ": a " + type + " program takes no packet data, only a"
+                + " context (use TestRun.context(bytes))");
     }
 
     private static String operation(String name) {

@@ -188,6 +188,14 @@ public final class ObjectHandle implements AutoCloseable {
 
     /** The live object pointer; throws once the object is closed. */
     public synchronized MemorySegment pointer() {
+        return pointerHeld();
+    }
+
+    /**
+     * {@link #pointer()} for a caller that holds the object's lock already ({@code synchronized} on this
+     * handle): a hot path (a test run) need not carry the code of a second, nested entry.
+     */
+    public MemorySegment pointerHeld() {
         if (closed) {
             throw new IllegalStateException(displayName + ": object is closed");
         }
