@@ -321,7 +321,7 @@ public final class TestRunCall {
          * throws before). A run hands its outputs over here rather than in a result it allocates: the
          * caller, small enough for the JIT to inline, allocates the {@link TestRunResult}, which a caller that
          * only looks at the verdict then never allocates (escape analysis); on this project's VMs an
-         * allocation per run cost 4% of a run (bench-testrun). The buffer keeps the outputs until the next
+         * allocation per run cost ~5% of a run (bench-testrun). The buffer keeps the outputs until the next
          * run: one packet's worth, and no stores (with their GC barriers) in the inlined path.
          */
         public byte[] data() {
