@@ -7,6 +7,7 @@ import io.junitebpf.btf.Btf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A BPF object whose maps and programs live in the kernel. Closing it detaches
@@ -21,8 +22,7 @@ public final class LoadedObject implements AutoCloseable {
      * One {@link Program} per name: a program keeps what its test runs reuse (its fd and type, a native
      * buffer, the last packet copied there), which a new object per lookup would set up again each time.
      */
-    private final java.util.concurrent.ConcurrentHashMap<String, Program> programs =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Program> programs = new ConcurrentHashMap<>();
 
     LoadedObject(ObjectHandle handle) {
         this.handle = handle;
@@ -35,14 +35,17 @@ public final class LoadedObject implements AutoCloseable {
 
     /** The loaded programs, in ELF order (including those not loaded because autoload was off). */
     public List<Program> programs() {
-        return handle.programNames().stream().map(n -> programs.computeIfAbsent(n,
-                k -> new Program(this, handle, k))).toList();
+        return handle.programNames().stream().map(this::programNamed).toList();
     }
 
     /** A program by function name; the error lists the programs that exist. */
     public Program program(String name) {
         requireName(name, "program");
         handle.program(name);
+        return programNamed(name);
+    }
+
+    private Program programNamed(String name) {
         return programs.computeIfAbsent(name, k -> new Program(this, handle, k));
     }
 
