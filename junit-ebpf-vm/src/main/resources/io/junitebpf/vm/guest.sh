@@ -299,17 +299,33 @@ guest_qemu_args() {
     -device virtio-9p-pci,fsdev=results,mount_tag=results)
 }
 
+# start_ticks PID: when PID started, in clock ticks since boot (field 22 of /proc/PID/stat), or nothing when no
+# live process has that pid (gone, or dead and waiting to be reaped). A pid names the same process while this
+# answer stays the same: a pid that was freed and given to another process answers differently.
+start_ticks() {
+  local stat fields
+  { stat=$(< "/proc/$1/stat"); } 2>/dev/null || return 0
+  read -ra fields <<< "${stat##*) }" # after the command name, which may hold spaces: field 3 on
+  [[ ${fields[0]} != Z && ${fields[0]} != X ]] && echo "${fields[19]}"
+  return 0
+}
+
 # boot_guest GUEST_DIR SHARE_DIR NAME SERIAL MEMORY SMP ACCEL CPU PIDFILE [WATCH_PID]: runs QEMU until the guest
-# powers off; kills it when this script is terminated or WATCH_PID exits
+# powers off; kills it when this script is terminated or the process WATCH_PID names now ends (a later process
+# given the same pid does not keep QEMU alive)
 boot_guest() {
-  local pidfile=$9 watch=${10:-} qpid rc=0
+  local pidfile=$9 watch=${10:-} watch_start="" qpid rc=0
+  if [[ -n "$watch" ]]; then
+    watch_start=$(start_ticks "$watch")
+    [[ -n "$watch_start" ]] || { log "the JVM $watch that asked for this guest is gone already"; return 1; }
+  fi
   guest_qemu_args "${@:1:8}"
   "$(qemu_binary)" "${QEMU_ARGS[@]}" -pidfile "$pidfile" < /dev/null &
   qpid=$!
   # shellcheck disable=SC2064 # qpid is fixed now
   trap "kill $qpid 2>/dev/null; wait $qpid 2>/dev/null; rm -f '$pidfile'; exit 143" TERM INT HUP
   while kill -0 "$qpid" 2>/dev/null; do
-    if [[ -n "$watch" ]] && ! kill -0 "$watch" 2>/dev/null; then
+    if [[ -n "$watch" && "$(start_ticks "$watch")" != "$watch_start" ]]; then
       log "the JVM $watch that started this guest is gone; stopping QEMU $qpid"
       kill "$qpid" 2>/dev/null
     fi

@@ -111,15 +111,8 @@ class GuestArchTest {
                 .contains("status 2");
     }
 
-    /** Sources guest.sh (and so accel.sh) from this module's resources with GUEST_ARCH set, runs SCRIPT. */
     private List<String> bash(String arch, String script) throws IOException, InterruptedException,
             URISyntaxException {
-        Path guestSh = Path.of(GuestScripts.class.getResource("guest.sh").toURI());
-        Path file = dir.resolve("test.sh");
-        Files.writeString(file, "set -u\nexport GUEST_ARCH=" + arch + "\nsource '" + guestSh + "'\n" + script);
-        Process p = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return output.strip().lines().toList();
+        return GuestShell.run(dir, arch, script);
     }
 }
