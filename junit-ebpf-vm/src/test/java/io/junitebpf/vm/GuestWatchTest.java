@@ -31,14 +31,13 @@ class GuestWatchTest {
                     StandardCharsets.UTF_8)).readLine().strip());
             long gone = new ProcessBuilder("true").start().onExit().get().pid();
             Thread.sleep(400); // the zombie's sleep is over
-            String stat = Files.readString(Path.of("/proc", Long.toString(live.pid()), "stat"));
-            String expected = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19];
+            String expected = ProcStat.of(live.pid()).orElseThrow().startTicks();
 
             List<String> out = GuestShell.run(dir, "x86_64", """
                     echo "live=[$(start_ticks %d)] gone=[$(start_ticks %d)] zombie=[$(start_ticks %d)]"
                     """.formatted(live.pid(), gone, zombie));
 
-            assertThat(Files.readString(Path.of("/proc", Long.toString(zombie), "stat"))).contains(") Z ");
+            assertThat(ProcStat.of(zombie).orElseThrow().state()).isEqualTo('Z');
             assertThat(out).containsExactly("live=[" + expected + "] gone=[] zombie=[]");
         } finally {
             live.destroyForcibly();

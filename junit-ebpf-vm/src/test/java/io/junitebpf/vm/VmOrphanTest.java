@@ -3,7 +3,6 @@ package io.junitebpf.vm;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,19 +59,19 @@ class VmOrphanTest {
                         String.join(" | ", err.subList(Math.max(0, err.size() - 8), err.size()))).isTrue();
             }
             assertThat(children).as("the scenario's processes").anySatisfy(c -> assertThat(c).contains("qemu-system"));
-            assertThat(children).allSatisfy(c -> assertThat(alive(pid(c))).as("%s before the kill", c).isTrue());
+            assertThat(children).allSatisfy(c -> assertThat(ProcStat.alive(pid(c))).as("%s before the kill", c).isTrue());
             Thread.sleep(3000); // time for the waiting test to reach the guest's JVM: the kill comes while it runs
         } finally {
             jvm.destroyForcibly(); // SIGKILL: no shutdown hook, no close runs
             assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         long killed = System.nanoTime();
-        while (System.nanoTime() - killed < DEADLINE.toNanos() && children.stream().anyMatch(c -> alive(pid(c)))) {
+        while (System.nanoTime() - killed < DEADLINE.toNanos() && children.stream().anyMatch(c -> ProcStat.alive(pid(c)))) {
             Thread.sleep(100);
         }
         System.out.printf("VmOrphanTest: the scenario's processes gone %d ms after its JVM's death%n",
                 (System.nanoTime() - killed) / 1_000_000);
-        List<String> left = children.stream().filter(c -> alive(pid(c))).toList();
+        List<String> left = children.stream().filter(c -> ProcStat.alive(pid(c))).toList();
         left.forEach(c -> ProcessHandle.of(pid(c)).ifPresent(ProcessHandle::destroyForcibly)); // not for the next test
         assertThat(left).as("the scenario's processes alive %s after its JVM's death", DEADLINE).isEmpty();
         Files.deleteIfExists(log);
@@ -80,16 +79,5 @@ class VmOrphanTest {
 
     private static long pid(String child) {
         return Long.parseLong(child.substring(0, child.indexOf(' ')));
-    }
-
-    /** Alive: exists and is not a zombie waiting to be reaped. */
-    private static boolean alive(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state != 'Z' && state != 'X';
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
